@@ -1,0 +1,72 @@
+# Finds the optional dependencies and prints one ✓/✗ line per feature (STYLE.md rule 16).
+# Each found feature defines MZ_HAVE_<X> for the registration files that read it.
+
+set(MZ_FEATURE_LINES "")
+macro(mz_feature name found detail)
+  if(${found})
+    list(APPEND MZ_FEATURE_LINES "  ✓ ${name} (${detail})")
+  else()
+    list(APPEND MZ_FEATURE_LINES "  ✗ ${name}: ${detail}")
+  endif()
+endmacro()
+
+# OpenBLAS, OpenMP variant (Debian libopenblas-openmp-dev): GEMM for the cpu backend.
+find_path(MZ_OPENBLAS_INCLUDE cblas.h
+  PATHS /usr/include/x86_64-linux-gnu/openblas-openmp /usr/include/openblas
+  NO_DEFAULT_PATH)
+find_library(MZ_OPENBLAS_LIB openblas
+  PATHS /usr/lib/x86_64-linux-gnu/openblas-openmp NO_DEFAULT_PATH)
+if(NOT MZ_OPENBLAS_LIB)
+  find_library(MZ_OPENBLAS_LIB openblas)
+  find_path(MZ_OPENBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas)
+endif()
+find_package(OpenMP COMPONENTS CXX)
+if(MZ_OPENBLAS_LIB AND MZ_OPENBLAS_INCLUDE AND OpenMP_CXX_FOUND)
+  set(MZ_HAVE_OPENBLAS ON)
+  mz_feature("OpenBLAS GEMM" MZ_HAVE_OPENBLAS "${MZ_OPENBLAS_LIB}")
+else()
+  set(MZ_HAVE_OPENBLAS OFF)
+  mz_feature("OpenBLAS GEMM" MZ_HAVE_OPENBLAS "apt-get install libopenblas-openmp-dev; matmul falls back to ref loops")
+endif()
+
+# oneDNN (Debian libdnnl-dev): convolution, pooling, normalisation, RNN on the CPU.
+find_path(MZ_DNNL_INCLUDE oneapi/dnnl/dnnl.hpp)
+find_library(MZ_DNNL_LIB dnnl)
+if(MZ_DNNL_INCLUDE AND MZ_DNNL_LIB)
+  set(MZ_HAVE_DNNL ON)
+  mz_feature("oneDNN" MZ_HAVE_DNNL "${MZ_DNNL_LIB}")
+else()
+  set(MZ_HAVE_DNNL OFF)
+  mz_feature("oneDNN" MZ_HAVE_DNNL "apt-get install libdnnl-dev")
+endif()
+
+# zlib: gzipped IDX files.
+find_package(ZLIB)
+mz_feature("zlib (gzipped IDX)" ZLIB_FOUND "apt-get install zlib1g-dev")
+
+# nlohmann-json: Keras configs.
+find_package(nlohmann_json 3 QUIET)
+mz_feature("nlohmann-json" nlohmann_json_FOUND "apt-get install nlohmann-json3-dev")
+
+# CUDA: the cuda backend (issue: CUDA backend).
+set(MZ_HAVE_CUDA OFF)
+if(MZ_CUDA)
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    set(MZ_HAVE_CUDA ON)
+  endif()
+  mz_feature("CUDA backend" MZ_HAVE_CUDA "nvcc not found")
+else()
+  mz_feature("CUDA backend" MZ_HAVE_CUDA "configure with --preset cuda")
+endif()
+
+find_package(GTest)
+mz_feature("GoogleTest" GTest_FOUND "apt-get install libgtest-dev")
+find_package(benchmark QUIET)
+mz_feature("Google Benchmark" benchmark_FOUND "apt-get install libbenchmark-dev")
+
+message(STATUS "merezha features:")
+foreach(line IN LISTS MZ_FEATURE_LINES)
+  message(STATUS "${line}")
+endforeach()

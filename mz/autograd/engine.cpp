@@ -1,0 +1,116 @@
+// backward(): a topological sweep over the recorded nodes, accumulating gradients.
+#include <unordered_map>
+
+#include "mz/autograd/node.h"
+#include "mz/ops/arith.h"
+#include "mz/ops/creation.h"
+
+namespace mz::autograd {
+
+bool should_record(std::initializer_list<Tensor> inputs) {
+  if (!grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+void record(const char* name, Tensor& output, std::initializer_list<Tensor> inputs,
+            BackwardFn backward) {
+  auto node = std::make_shared<Node>();
+  node->name = name;
+  node->inputs.assign(inputs.begin(), inputs.end());
+  MZ_ASSERT(node->inputs.size() <= 32);
+  for (std::size_t i = 0; i < node->inputs.size(); ++i)
+    if (node->inputs[i].defined() && node->inputs[i].requires_grad()) node->need |= 1u << i;
+  node->backward = std::move(backward);
+  output.impl().grad_fn = std::move(node);
+  output.impl().requires_grad = true;
+}
+
+namespace {
+
+// Reverse postorder of the nodes reachable from root (iterative: graphs can be deep).
+std::vector<Node*> topological_order(Node* root) {
+  std::vector<Node*> order;
+  std::unordered_map<Node*, bool> visited;
+  std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
+  visited[root] = true;
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->inputs.size()) {
+      const Tensor& in = node->inputs[next++];
+      if (in.defined() && in.grad_fn() && !visited[in.grad_fn().get()]) {
+        visited[in.grad_fn().get()] = true;
+        stack.emplace_back(in.grad_fn().get(), 0);
+      }
+    } else {
+      order.push_back(node);
+      stack.pop_back();
+    }
+  }
+  return {order.rbegin(), order.rend()};
+}
+
+// Adds g into slot (which may be undefined); a fresh buffer is kept so later in-place sums
+// never write into a tensor that someone else still holds.
+void accumulate(Tensor& slot, const Tensor& g) {
+  if (!slot.defined()) {
+    slot = g.storage().use_count() > 1 || !g.is_contiguous() ? g.clone() : g;
+    return;
+  }
+  add_(slot, g);
+}
+
+}  // namespace
+
+void backward(const Tensor& root, const Tensor& grad) {
+  if (!root.requires_grad())
+    throw ValueError(
+        "backward: the tensor does not require grad: no parameter it depends on has "
+        "set_requires_grad(true), or it was computed under NoGrad.");
+  Tensor seed = grad;
+  if (!seed.defined()) {
+    if (root.numel() != 1)
+      throw ValueError(str("backward: the gradient can be implied only for a one-element "
+                           "tensor, got shape ", root.shape(), "; pass the gradient."));
+    seed = full(root.shape(), 1.0, {.dtype = root.dtype(), .device = root.device()});
+  } else if (!(seed.shape() == root.shape())) {
+    throw ShapeError(str("backward: the gradient has shape ", seed.shape(), ", the tensor ",
+                         root.shape(), "."));
+  }
+  NoGrad no_grad;
+  if (!root.grad_fn()) {  // a leaf: its gradient is the seed
+    Tensor slot = root.grad();
+    accumulate(slot, seed);
+    root.impl().grad = slot.impl_ptr();
+    return;
+  }
+  std::unordered_map<Node*, Tensor> grads;
+  grads[root.grad_fn().get()] = seed;
+  for (Node* node : topological_order(root.grad_fn().get())) {
+    auto it = grads.find(node);
+    if (it == grads.end()) continue;  // no gradient reached this node
+    Tensor g = std::move(it->second);
+    grads.erase(it);
+    Grads in_grads = node->backward(g, node->need);
+    MZ_ASSERT(in_grads.size() <= node->inputs.size(), node->name);
+    for (std::size_t i = 0; i < in_grads.size(); ++i) {
+      const Tensor& input = node->inputs[i];
+      const Tensor& gi = in_grads[i];
+      if (!gi.defined() || !needs(node->need, static_cast<int>(i))) continue;
+      MZ_ASSERT(gi.shape() == input.shape(), node->name, ": gradient ", gi.shape(), " for input ",
+                i, " of shape ", input.shape());
+      if (input.grad_fn()) {
+        accumulate(grads[input.grad_fn().get()], gi);
+      } else {
+        Tensor slot = input.grad();
+        accumulate(slot, gi);
+        input.impl().grad = slot.impl_ptr();
+      }
+    }
+  }
+}
+
+}  // namespace mz::autograd
+
+void mz::Tensor::backward(const Tensor& grad) const { autograd::backward(*this, grad); }

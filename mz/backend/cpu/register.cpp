@@ -1,0 +1,14 @@
+// Lists every cpu family.
+#include "mz/backend/cpu/register.h"
+
+namespace mz::cpu {
+
+void register_kernels(KernelTable& table) {
+  register_arith(table);
+  register_activation(table);
+  register_reduce(table);
+  register_linalg(table);
+  register_softmax(table);
+}
+
+}  // namespace mz::cpu

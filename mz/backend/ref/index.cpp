@@ -1,0 +1,9 @@
+// index kernels (ref).
+#include "mz/backend/ref/loops.h"
+#include "mz/backend/ref/register.h"
+
+namespace mz::ref {
+
+void register_index(KernelTable& t) {}
+
+}  // namespace mz::ref

@@ -1,0 +1,9 @@
+// linalg kernels (ref).
+#include "mz/backend/ref/loops.h"
+#include "mz/backend/ref/register.h"
+
+namespace mz::ref {
+
+void register_linalg(KernelTable& t) {}
+
+}  // namespace mz::ref

@@ -1,0 +1,54 @@
+// The one list of ops that have kernels. Every backend fills a table indexed by Op and DType
+// (backend/kernel.h). Adding an op: add it here AND to kOpNames; the static_assert checks both.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace mz {
+
+enum class Op : uint16_t {
+  // creation and movement (ops/creation.h, ops/shape.h)
+  fill, copy,
+  // element-wise binary, broadcasting (ops/arith.h); comparisons give uint8 0/1
+  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge,
+  // element-wise ternary
+  where,
+  // element-wise unary (ops/arith.h); scalar operands ride in OpAttrs
+  neg, abs, sign, sqrt, rsqrt, exp, log, log1p, square, clip, add_scalar, mul_scalar, pow_scalar,
+  // activations (ops/activation.h)
+  relu, relu6, leaky_relu, elu, selu, gelu, sigmoid, hard_sigmoid, tanh, softplus, softsign, silu,
+  // dy * f'(x) from y = f(x), fused (relu, tanh, sigmoid, linear)
+  act_grad,
+  // reductions (ops/reduce.h)
+  sum, mean, max, min, argmax, argmin,
+  // linear algebra (ops/linalg.h): matmul, and fused act(x @ w + b)
+  matmul, linear,
+  // normalised exponentials (ops/softmax.h)
+  softmax, log_softmax,
+  // indexing (ops/index.h)
+  one_hot, gather, scatter_add, concat, pad,
+  kCount
+};
+
+inline constexpr int kNumOps = static_cast<int>(Op::kCount);
+
+inline constexpr std::array<std::string_view, kNumOps> kOpNames = {
+    "fill", "copy",
+    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+    "where",
+    "neg", "abs", "sign", "sqrt", "rsqrt", "exp", "log", "log1p", "square", "clip", "add_scalar",
+    "mul_scalar", "pow_scalar",
+    "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "tanh",
+    "softplus", "softsign", "silu",
+    "act_grad",
+    "sum", "mean", "max", "min", "argmax", "argmin",
+    "matmul", "linear",
+    "softmax", "log_softmax",
+    "one_hot", "gather", "scatter_add", "concat", "pad"};
+static_assert(kOpNames.back() == "pad", "kOpNames must list every Op in order");
+
+inline std::string_view op_name(Op op) { return kOpNames[static_cast<int>(op)]; }
+
+}  // namespace mz
