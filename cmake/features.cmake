@@ -2,11 +2,12 @@
 # Each found feature defines MZ_HAVE_<X> for the registration files that read it.
 
 set(MZ_FEATURE_LINES "")
-macro(mz_feature name found detail)
+# mz_feature(name found_var how_to_get): one ✓ line, or one ✗ line saying how to get it.
+macro(mz_feature name found how)
   if(${found})
-    list(APPEND MZ_FEATURE_LINES "  ✓ ${name} (${detail})")
+    list(APPEND MZ_FEATURE_LINES "  ✓ ${name}")
   else()
-    list(APPEND MZ_FEATURE_LINES "  ✗ ${name}: ${detail}")
+    list(APPEND MZ_FEATURE_LINES "  ✗ ${name}: ${how}")
   endif()
 endmacro()
 
@@ -23,7 +24,7 @@ endif()
 find_package(OpenMP COMPONENTS CXX)
 if(MZ_OPENBLAS_LIB AND MZ_OPENBLAS_INCLUDE AND OpenMP_CXX_FOUND)
   set(MZ_HAVE_OPENBLAS ON)
-  mz_feature("OpenBLAS GEMM" MZ_HAVE_OPENBLAS "${MZ_OPENBLAS_LIB}")
+  mz_feature("OpenBLAS GEMM" MZ_HAVE_OPENBLAS "")
 else()
   set(MZ_HAVE_OPENBLAS OFF)
   mz_feature("OpenBLAS GEMM" MZ_HAVE_OPENBLAS "apt-get install libopenblas-openmp-dev; matmul falls back to ref loops")
@@ -34,7 +35,7 @@ find_path(MZ_DNNL_INCLUDE oneapi/dnnl/dnnl.hpp)
 find_library(MZ_DNNL_LIB dnnl)
 if(MZ_DNNL_INCLUDE AND MZ_DNNL_LIB)
   set(MZ_HAVE_DNNL ON)
-  mz_feature("oneDNN" MZ_HAVE_DNNL "${MZ_DNNL_LIB}")
+  mz_feature("oneDNN" MZ_HAVE_DNNL "")
 else()
   set(MZ_HAVE_DNNL OFF)
   mz_feature("oneDNN" MZ_HAVE_DNNL "apt-get install libdnnl-dev")
@@ -44,9 +45,8 @@ endif()
 find_package(ZLIB)
 mz_feature("zlib (gzipped IDX)" ZLIB_FOUND "apt-get install zlib1g-dev")
 
-# nlohmann-json: Keras configs.
-find_package(nlohmann_json 3 QUIET)
-mz_feature("nlohmann-json" nlohmann_json_FOUND "apt-get install nlohmann-json3-dev")
+# nlohmann-json: Keras configs (required: layers and models are JSON-configured).
+find_package(nlohmann_json 3 REQUIRED)
 
 # CUDA: the cuda backend (issue: CUDA backend).
 set(MZ_HAVE_CUDA OFF)

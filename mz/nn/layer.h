@@ -1,0 +1,120 @@
+// Layer: Keras's contract. build(input_shape) creates weights lazily on the first call;
+// call(inputs, training) computes; config() gives Keras's JSON. Concrete layers live in
+// nn/layers/, one class per file, registered by Keras class name in nn/layers/registry.cpp.
+#pragma once
+
+#include <concepts>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mz/core/tensor.h"
+#include "mz/nn/config.h"
+#include "mz/nn/variable.h"
+
+namespace mz {
+
+class Initializer;
+
+// Fields every layer takes (Keras puts them last: `name`, `trainable`, `dtype`).
+struct LayerCommon {
+  std::string name;  // empty: a unique name from the class ("dense", "dense_1", ...)
+  bool trainable = true;
+  DType dtype = DType::f32;
+};
+
+class Layer {
+ public:
+  // class_name: Keras's class name ("Dense"); common.name empty gets a unique snake_case name.
+  Layer(std::string class_name, LayerCommon common);
+  virtual ~Layer() = default;
+
+  const std::string& class_name() const { return class_name_; }
+  const std::string& name() const { return name_; }
+  // "Dense 'dense_2'", for messages.
+  std::string who() const;
+  DType dtype() const { return dtype_; }
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool trainable) { trainable_ = trainable; }
+  bool built() const { return built_; }
+
+  // Calls the layer: builds on first use (shapes with the batch dimension), checks inputs
+  // against the built shapes, and runs call(). Adds activity regularization to losses().
+  Tensor operator()(const Tensor& x, bool training = false);
+  std::vector<Tensor> operator()(const std::vector<Tensor>& xs, bool training = false);
+
+  // ----- what subclasses implement -----
+  // Creates the weights for inputs of `input_shape` (batch dimension -1). Default: nothing.
+  virtual void build(const Shape& input_shape) {}
+  // The computation for one input.
+  virtual Tensor call(const Tensor& x, bool training);
+  // Several inputs or outputs (merging layers, RNNs with states); default: one-to-one call().
+  virtual void build_multi(const std::vector<Shape>& input_shapes);
+  virtual std::vector<Tensor> call_multi(const std::vector<Tensor>& xs, bool training);
+  // Output shape for an input shape (batch -1); default: traces call() on zeros.
+  virtual Shape compute_output_shape(const Shape& input_shape);
+  virtual std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes);
+  // Keras's config keys ("units", "activation", ... plus "name", "trainable", "dtype").
+  virtual Json config() const;
+  // The shape build() was called with (batch -1); empty before build.
+  const std::vector<Shape>& build_shapes() const { return build_shapes_; }
+
+  // ----- weights -----
+  // Creates a weight (in build()); initializer by Keras name or object.
+  VariablePtr add_weight(const std::string& name, const Shape& shape,
+                         const std::shared_ptr<Initializer>& initializer, bool trainable = true,
+                         std::shared_ptr<Regularizer> regularizer = nullptr,
+                         std::shared_ptr<Constraint> constraint = nullptr);
+  // Weights in creation order (Keras's order for saving), including sublayers'.
+  virtual std::vector<VariablePtr> weights() const;
+  std::vector<VariablePtr> trainable_weights() const;
+  std::vector<VariablePtr> non_trainable_weights() const;
+  int64_t count_params() const;
+  // Regularization terms from the last call (activity) and the weights (kernel, bias).
+  virtual std::vector<Tensor> losses() const;
+  // Sets values in weights() order; throws ShapeError naming the weight on a mismatch.
+  void set_weights(const std::vector<Tensor>& values);
+  std::vector<Tensor> get_weights() const;
+
+ protected:
+  // Marks the layer built; subclasses that override build_multi call it.
+  void mark_built(const std::vector<Shape>& shapes);
+  // The activity regularization of this call (set by subclasses that support it).
+  std::vector<Tensor> activity_losses_;
+  std::vector<VariablePtr> weights_;
+
+ private:
+  std::string class_name_, name_;
+  bool trainable_ = true;
+  DType dtype_ = DType::f32;
+  bool built_ = false;
+  std::vector<Shape> build_shapes_;
+};
+
+// A shared layer handle: built from a layer value (moved into shared ownership) or a
+// shared_ptr, so models take `L::Dense(10)` directly.
+class LayerPtr {
+ public:
+  template <class T>
+    requires std::derived_from<std::remove_cvref_t<T>, Layer>
+  LayerPtr(T&& layer)  // NOLINT: implicit on purpose
+      : ptr_(std::make_shared<std::remove_cvref_t<T>>(std::forward<T>(layer))) {}
+  template <class T>
+    requires std::derived_from<T, Layer>
+  LayerPtr(std::shared_ptr<T> layer) : ptr_(std::move(layer)) {}  // NOLINT
+  Layer* operator->() const { return ptr_.get(); }
+  Layer& operator*() const { return *ptr_; }
+  const std::shared_ptr<Layer>& get() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Layer> ptr_;
+};
+
+// Keras's to_snake_case: "BatchNormalization" -> "batch_normalization".
+std::string to_snake_case(const std::string& class_name);
+// A unique name for a new layer: base, base_1, base_2, ... (per process, until clear_session).
+std::string unique_layer_name(const std::string& base);
+// Forgets the names handed out (Keras's keras.backend.clear_session()).
+void clear_session();
+
+}  // namespace mz
