@@ -45,6 +45,18 @@ endif()
 find_package(ZLIB)
 mz_feature("zlib (gzipped IDX)" ZLIB_FOUND "apt-get install zlib1g-dev")
 
+# libzip (Debian libzip-dev): zip containers (.npz; the .keras zip).
+# NOTE: not find_package(libzip): Debian 12's libzip-config.cmake fails the configure when
+# libzip-tools (zipcmp, ...) is not installed, so the header and library are found directly.
+find_path(MZ_LIBZIP_INCLUDE zip.h)
+find_library(MZ_LIBZIP_LIB zip)
+if(MZ_LIBZIP_INCLUDE AND MZ_LIBZIP_LIB)
+  set(MZ_HAVE_LIBZIP ON)
+else()
+  set(MZ_HAVE_LIBZIP OFF)
+endif()
+mz_feature("libzip (.npz, .keras)" MZ_HAVE_LIBZIP "apt-get install libzip-dev")
+
 # nlohmann-json: Keras configs (required: layers and models are JSON-configured).
 find_package(nlohmann_json 3 REQUIRED)
 

@@ -18,7 +18,7 @@ class Initializer;
 
 // Fields every layer takes (Keras puts them last: `name`, `trainable`, `dtype`).
 struct LayerCommon {
-  std::string name;  // empty: a unique name from the class ("dense", "dense_1", ...)
+  std::string name{};  // empty: a unique name from the class ("dense", "dense_1", ...)
   bool trainable = true;
   DType dtype = DType::f32;
 };
@@ -35,8 +35,13 @@ class Layer {
   std::string who() const;
   DType dtype() const { return dtype_; }
   bool trainable() const { return trainable_; }
-  void set_trainable(bool trainable) { trainable_ = trainable; }
+  // Freezes (false) or unfreezes the layer: its weights created trainable follow (Keras 3's
+  // trainable setter); a model overrides it to reach its layers.
+  virtual void set_trainable(bool trainable);
   bool built() const { return built_; }
+  // Builds once for inputs of these shapes (batch -1): build_multi() then marks it built; a
+  // no-op when built. Models call this rather than build() so weights are never made twice.
+  void maybe_build(const std::vector<Shape>& input_shapes);
 
   // Calls the layer: builds on first use (shapes with the batch dimension), checks inputs
   // against the built shapes, and runs call(). Adds activity regularization to losses().
@@ -81,6 +86,8 @@ class Layer {
   void mark_built(const std::vector<Shape>& shapes);
   // The activity regularization of this call (set by subclasses that support it).
   std::vector<Tensor> activity_losses_;
+  // Keras's activity_regularizer: operator() applies it to each output into activity_losses_.
+  std::shared_ptr<Regularizer> activity_regularizer_;
   std::vector<VariablePtr> weights_;
 
  private:
@@ -89,6 +96,7 @@ class Layer {
   DType dtype_ = DType::f32;
   bool built_ = false;
   std::vector<Shape> build_shapes_;
+  std::vector<VariablePtr> created_trainable_;  // what set_trainable(true) turns back on
 };
 
 // A shared layer handle: built from a layer value (moved into shared ownership) or a
@@ -116,5 +124,14 @@ std::string to_snake_case(const std::string& class_name);
 std::string unique_layer_name(const std::string& base);
 // Forgets the names handed out (Keras's keras.backend.clear_session()).
 void clear_session();
+
+// Keras 3's dtype policy: {"module": "keras", "class_name": "DTypePolicy",
+// "config": {"name": "float32"}, "registered_name": null}.
+Json dtype_policy_config(DType dtype);
+// The dtype of a config's "dtype": a policy dict, a NumPy name or null (float32); throws
+// ValueError naming `who` for anything else.
+DType dtype_from_config(const Json& dtype, const std::string& who);
+// The common fields of a layer config ("name", "trainable", "dtype"), for from_config.
+LayerCommon layer_common_from_config(const Json& config, const std::string& who);
 
 }  // namespace mz

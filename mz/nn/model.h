@@ -18,6 +18,10 @@
 
 namespace mz {
 
+namespace detail {
+class CallbackList;
+}
+
 // Keras's compile(optimizer, loss, loss_weights, metrics, ...): only these are needed here.
 struct CompileOptions {
   OptimizerSpec optimizer = "rmsprop";
@@ -81,6 +85,8 @@ class Model : public Layer {
   virtual std::vector<LayerPtr> layers() const = 0;
   std::vector<VariablePtr> weights() const override;
   std::vector<Tensor> losses() const override;
+  // Freezes or unfreezes the model and every layer in it (Keras's model.trainable = ...).
+  void set_trainable(bool trainable) override;
 
   bool compiled() const { return loss_ != nullptr; }
   const OptimizerPtr& optimizer() const { return optimizer_; }
@@ -90,6 +96,10 @@ class Model : public Layer {
   bool stop_training = false;
   // The generator for shuffling (seeded from the default generator when the model is made).
   Generator& shuffle_generator() { return shuffle_gen_; }
+  // Resets the loss tracker and every compiled metric (Keras's reset_metrics()).
+  void reset_metrics();
+  // {"loss": mean batch loss since the last reset, "<metric>": result, ...}.
+  Logs get_metrics_result() const;
 
  protected:
   OptimizerPtr optimizer_;
@@ -98,7 +108,21 @@ class Model : public Layer {
   std::vector<MetricPtr> metrics_;  // resolved at the first batch
 
  private:
+  // One batch (training.cpp): forward, loss + losses(); when training, backward and an
+  // optimizer step; then the loss tracker (weighted by batch size) and the metrics.
+  void run_step(const Tensor& x, const Tensor& y, const Tensor& sample_weight, bool training);
+  // evaluate() on the given callback list (fit's validation reuses fit's list).
+  Logs run_evaluate(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
+                    int64_t batch_size, detail::CallbackList& callbacks);
+  // Writes get_metrics_result() into logs, reusing its entries (no allocation per batch).
+  void write_logs(Logs& logs) const;
+  // The dtype integer inputs are cast to: the first layer's dtype.
+  DType input_dtype() const;
+
   Generator shuffle_gen_;
+  double loss_total_ = 0.0, loss_count_ = 0.0;  // the loss tracker: sum(loss * n), sum(n)
+  std::vector<VariablePtr> step_vars_;           // trainable weights run_step updates
+  bool step_vars_valid_ = false;
 };
 
 // A linear stack of layers: Sequential({Input({784}), L::Dense(10)}).
@@ -116,7 +140,11 @@ class Sequential : public Model {
   Json config() const override;
 
  private:
-  std::vector<LayerPtr> layers_;
+  // Runs build() again when the input shape is known (after add/pop).
+  void maybe_rebuild();
+
+  std::vector<LayerPtr> layers_;         // Keras's model.layers: without the InputLayer
+  std::shared_ptr<Layer> input_layer_;  // the InputLayer (given, or made by build())
 };
 
 }  // namespace mz

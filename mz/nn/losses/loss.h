@@ -14,8 +14,9 @@ namespace mz {
 
 class Loss {
  public:
-  // reduction: "sum_over_batch_size" (default), "sum", "mean" (same as the default) or
-  // "none"; anything else throws ValueError listing those.
+  // reduction: "sum_over_batch_size" (default), "sum", "mean" (same as the default),
+  // "mean_with_sample_weight" (divides by the sum of the weights) or "none"; anything else
+  // throws ValueError listing those.
   Loss(std::string name, std::string reduction = "sum_over_batch_size");
   virtual ~Loss() = default;
 
@@ -29,6 +30,17 @@ class Loss {
   // Keras's class name, for configs ("SparseCategoricalCrossentropy").
   virtual std::string class_name() const = 0;
   virtual Json config() const;
+
+ protected:
+  // Per-sample losses plus, where some entries must not count (SparseCategoricalCrossentropy's
+  // ignore_class), a 0/1 mask of those that do: operator() then averages over the mask only,
+  // as Keras does with the mask it attaches. Default: call() and no mask.
+  struct MaskedLosses {
+    Tensor values, mask;
+  };
+  virtual MaskedLosses call_masked(const Tensor& y_true, const Tensor& y_pred) const {
+    return {call(y_true, y_pred), {}};
+  }
 
  private:
   std::string name_, reduction_;

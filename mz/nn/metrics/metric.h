@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mz/core/tensor.h"
 #include "mz/nn/config.h"
@@ -22,6 +23,9 @@ class Metric {
                             const Tensor& sample_weight = {}) = 0;
   // The value over everything since the last reset.
   virtual double result() const = 0;
+  // Every value where the metric has several (Precision with a list of thresholds,
+  // F1Score(average=None) per class, R2Score per output); by default {result()}.
+  virtual std::vector<double> result_values() const { return {result()}; }
   virtual void reset_state() = 0;
   const std::string& name() const { return name_; }
   virtual std::string class_name() const = 0;

@@ -69,6 +69,8 @@ class Optimizer {
   int64_t iterations() const { return iterations_; }
   const std::string& class_name() const { return class_name_; }
   const std::string& name() const { return name_; }
+  // "Adam 'adam'", for messages.
+  std::string who() const;
   // Slot variables (momentums, ...) in Keras's order, for saving; iterations comes first.
   virtual std::vector<Tensor> variables() const;
   virtual Json config() const;
@@ -88,7 +90,7 @@ class Optimizer {
  private:
   std::string class_name_, name_;
   bool built_ = false;
-  std::vector<const TensorImpl*> built_for_;
+  std::vector<const Variable*> built_for_;
 };
 
 using OptimizerPtr = std::shared_ptr<Optimizer>;
@@ -96,6 +98,9 @@ using OptimizerPtr = std::shared_ptr<Optimizer>;
 // "sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion" with
 // Keras's defaults; throws ValueError listing the valid names.
 OptimizerPtr get_optimizer(const std::string& name);
+// An optimizer from Keras's serialized form {"class_name": "Adam", "config": {...}} (the
+// config may omit keys: Keras's defaults fill them); throws ValueError on an unknown class or key.
+OptimizerPtr optimizer_from_config(const Json& config);
 
 // What compile() accepts as an optimizer: a name or an Optimizer object.
 class OptimizerSpec {

@@ -1,0 +1,274 @@
+// The loops of Model: fit (epochs of shuffled batches, validation, callbacks), evaluate and
+// predict, and run_step, the one batch they all share. Keras 3's trainer is the model: same
+// hooks in the same order, same validation split, same steps_per_epoch iteration.
+#include <cmath>
+
+#include "mz/core/grad_mode.h"
+#include "mz/nn/callbacks/callback_list.h"
+#include "mz/nn/model.h"
+#include "mz/nn/model_utils.h"
+#include "mz/ops/arith.h"
+#include "mz/ops/creation.h"
+#include "mz/ops/index.h"
+#include "mz/ops/random.h"
+#include "mz/ops/reduce.h"
+#include "mz/ops/shape.h"
+
+namespace mz {
+namespace {
+
+using detail::check_batch_size;
+using detail::check_compiled;
+using detail::check_same_samples;
+
+const Logs kNoLogs;
+
+// The batches of one pass over (x, y, sample_weight): batch b holds rows
+// [b * batch_size, min(n, (b + 1) * batch_size)) of the data, or of its permutation when
+// `perm` is set. Unpermuted batches are views; permuted ones are gathered with take().
+struct Batches {
+  Batches(Tensor x_in, Tensor y_in, Tensor sw_in, int64_t batch)
+      : x(std::move(x_in)), y(std::move(y_in)), sample_weight(std::move(sw_in)),
+        n(x.size(0)), batch_size(batch) {}
+
+  Tensor x, y, sample_weight, perm;
+  int64_t n = 0, batch_size = 1;
+
+  int64_t count() const { return (n + batch_size - 1) / batch_size; }
+  int64_t begin(int64_t b) const { return b * batch_size; }
+  int64_t end(int64_t b) const { return std::min(n, (b + 1) * batch_size); }
+
+  static Tensor pick(const Tensor& t, const Tensor& index, int64_t start, int64_t stop) {
+    if (!t.defined()) return t;
+    return index.defined() ? take(t, index, 0) : t.slice(0, start, stop);
+  }
+  void get(int64_t b, Tensor& xb, Tensor& yb, Tensor& swb) const {
+    int64_t start = begin(b), stop = end(b);
+    Tensor index = perm.defined() ? perm.slice(0, start, stop) : Tensor();
+    xb = pick(x, index, start, stop);
+    yb = pick(y, index, start, stop);
+    swb = pick(sample_weight, index, start, stop);
+  }
+};
+
+// Keras 3's class_weight_to_sample_weights: labels (samples,) or (samples, 1) as class ids,
+// (samples, classes) one-hot through argmax; ids are rounded; absent classes weigh 1.
+Tensor class_weights_to_sample_weights(const Tensor& y, const std::map<int64_t, double>& weights) {
+  if (y.rank() > 2)
+    throw ValueError(str("Model.fit: class_weight needs labels of shape (samples,), (samples, 1) "
+                         "or (samples, classes), got y of shape ", y.shape(), "."));
+  Tensor ids = y;
+  if (y.rank() == 2) ids = y.size(1) == 1 ? y.reshape({y.size(0)}) : argmax(y, -1);
+  std::vector<double> labels = ids.to_vector<double>();
+  std::vector<double> out(labels.size(), 1.0);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    auto it = weights.find(static_cast<int64_t>(std::nearbyint(labels[i])));
+    if (it != weights.end()) out[i] = it->second;
+  }
+  return tensor(out, Shape{static_cast<int64_t>(out.size())});
+}
+
+}  // namespace
+
+void Model::run_step(const Tensor& x_in, const Tensor& y, const Tensor& sample_weight,
+                     bool training) {
+  // Integer inputs (uint8 images) stay compact in memory and are cast batch by batch.
+  Tensor x = is_floating(x_in.dtype()) ? x_in : cast(x_in, input_dtype());
+  Tensor y_pred = (*this)(x, training);
+  Tensor sw = sample_weight.defined() ? cast(sample_weight, y_pred.dtype()) : sample_weight;
+  Tensor loss = (*loss_)(y, y_pred, sw);
+  if (loss.numel() != 1) loss = sum(loss);  // reduction "none": Keras sums the batch
+  for (const Tensor& extra : losses()) loss = loss + sum(extra);  // regularization
+  if (training) {
+    if (!step_vars_valid_) {  // after the forward pass, so a model built by it has weights
+      step_vars_ = trainable_weights();
+      step_vars_valid_ = true;
+    }
+    if (!step_vars_.empty() && loss.requires_grad()) {
+      for (const VariablePtr& v : step_vars_) v->value.zero_grad();
+      loss.backward();
+      optimizer_->apply_gradients(step_vars_);
+      for (const VariablePtr& v : step_vars_) v->value.zero_grad();  // frees them for reuse
+    }
+  }
+  NoGrad no_grad;
+  // Keras's loss tracker: a mean of batch losses weighted by the batch size.
+  double batch = static_cast<double>(x.size(0));
+  loss_total_ += detail::scalar_value(loss) * batch;
+  loss_count_ += batch;
+  if (metrics_.size() < metric_specs_.size()) {  // names resolve against the first batch
+    metrics_.clear();
+    for (const MetricSpec& spec : metric_specs_)
+      metrics_.push_back(spec.resolve(loss_.get(), y.shape(), y_pred.shape()));
+  }
+  for (const MetricPtr& m : metrics_) m->update_state(y, y_pred, sw);
+}
+
+History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
+  check_compiled(*this, "Model.fit");
+  check_batch_size("Model.fit", o.batch_size);
+  check_same_samples("Model.fit", x_in, y_in, o.sample_weight);
+  if (!o.class_weight.empty() && o.sample_weight.defined())
+    throw ValueError(
+        "Model.fit: class_weight and sample_weight cannot be given together (as in Keras 3): "
+        "multiply the class weights into sample_weight instead.");
+  if (!(o.validation_split >= 0.0 && o.validation_split < 1.0))
+    throw ValueError(
+        str("Model.fit: validation_split must be in [0, 1), got ", o.validation_split, "."));
+
+  Tensor x = x_in, y = y_in, sw = o.sample_weight;
+  Tensor val_x, val_y, val_sw;
+  bool validate = false;
+  if (o.validation_data) {  // takes precedence over validation_split
+    val_x = o.validation_data->first;
+    val_y = o.validation_data->second;
+    check_same_samples("Model.fit: validation_data", val_x, val_y, Tensor());
+    validate = true;
+  } else if (o.validation_split > 0.0) {
+    // Keras: the last fraction, before any shuffling.
+    int64_t n = x.size(0);
+    auto split_at = static_cast<int64_t>(std::floor(static_cast<double>(n) *
+                                                    (1.0 - o.validation_split)));
+    if (split_at == 0 || split_at == n)
+      throw ValueError(str("Model.fit: ", n, " samples are too few for validation_split ",
+                           o.validation_split, ": it leaves ", split_at,
+                           " for training and ", n - split_at,
+                           " for validation. Provide more data or another validation_split."));
+    val_x = x.slice(0, split_at, n);
+    val_y = y.slice(0, split_at, n);
+    if (sw.defined()) val_sw = sw.slice(0, split_at, n);
+    x = x.slice(0, 0, split_at);
+    y = y.slice(0, 0, split_at);
+    if (sw.defined()) sw = sw.slice(0, 0, split_at);
+    validate = true;
+  }
+  if (!o.class_weight.empty()) sw = class_weights_to_sample_weights(y, o.class_weight);
+
+  Batches data(x, y, sw, o.batch_size);
+  const int64_t num_batches = data.count();
+  const int64_t steps = o.steps_per_epoch > 0 ? o.steps_per_epoch : num_batches;
+  const int verbose = o.verbose < 0 ? 1 : o.verbose;
+  detail::CallbackList callbacks(o.callbacks, /*add_history=*/true, /*add_progbar=*/verbose != 0,
+                                 this, {.epochs = o.epochs, .steps = steps, .verbose = verbose});
+
+  stop_training = false;
+  step_vars_valid_ = false;
+  callbacks.on_train_begin(kNoLogs);
+  Logs training_logs, batch_logs;
+  // A pass over the data lasts one epoch, or with steps_per_epoch continues into the next
+  // epochs until it runs out (Keras's EpochIterator); a new pass draws a new permutation.
+  int64_t seen = 0;
+  bool new_pass = true;
+  Tensor xb, yb, swb;
+  for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+    reset_metrics();
+    callbacks.on_epoch_begin(epoch, kNoLogs);
+    int64_t ran = 0;
+    for (int64_t step = 0; step < steps; ++step) {
+      if (new_pass) {
+        data.perm = o.shuffle ? permutation(data.n, shuffle_gen_) : Tensor();
+        seen = 0;
+        new_pass = false;
+      }
+      if (seen >= num_batches) break;  // steps_per_epoch ran past the data
+      callbacks.on_train_batch_begin(step, kNoLogs);
+      data.get(seen, xb, yb, swb);
+      run_step(xb, yb, swb, /*training=*/true);
+      ++seen;
+      ++ran;
+      write_logs(batch_logs);
+      callbacks.on_train_batch_end(step, batch_logs);
+      if (stop_training) break;
+    }
+    if (o.steps_per_epoch <= 0 || seen >= num_batches) new_pass = true;
+    xb = yb = swb = Tensor();
+
+    // Keras: the metric results, unless no batch ran (then the empty logs of no step).
+    Logs epoch_logs = ran > 0 ? get_metrics_result() : Logs();
+    if (validate) {
+      Logs val_logs = run_evaluate(val_x, val_y, val_sw, o.batch_size, callbacks);
+      for (const auto& [key, value] : val_logs) epoch_logs["val_" + key] = value;
+    }
+    callbacks.on_epoch_end(epoch, epoch_logs);
+    training_logs = std::move(epoch_logs);
+    if (stop_training) break;
+  }
+  callbacks.on_train_end(training_logs);
+  return *callbacks.history();
+}
+
+Logs Model::run_evaluate(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
+                         int64_t batch_size, detail::CallbackList& callbacks) {
+  Batches data(x, y, sample_weight, batch_size);
+  callbacks.on_test_begin(kNoLogs);
+  reset_metrics();
+  Logs logs;
+  Tensor xb, yb, swb;
+  {
+    NoGrad no_grad;
+    for (int64_t b = 0; b < data.count(); ++b) {
+      callbacks.on_test_batch_begin(b, kNoLogs);
+      data.get(b, xb, yb, swb);
+      run_step(xb, yb, swb, /*training=*/false);
+      write_logs(logs);
+      callbacks.on_test_batch_end(b, logs);
+    }
+  }
+  callbacks.on_test_end(logs);
+  return logs;
+}
+
+Logs Model::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions o) {
+  check_compiled(*this, "Model.evaluate");
+  check_batch_size("Model.evaluate", o.batch_size);
+  check_same_samples("Model.evaluate", x, y, o.sample_weight);
+  const int verbose = o.verbose < 0 ? 1 : o.verbose;
+  const int64_t steps = (x.size(0) + o.batch_size - 1) / o.batch_size;
+  detail::CallbackList callbacks(o.callbacks, /*add_history=*/false,
+                                 /*add_progbar=*/verbose != 0, this,
+                                 {.epochs = 1, .steps = steps, .verbose = verbose});
+  return run_evaluate(x, y, o.sample_weight, o.batch_size, callbacks);
+}
+
+Tensor Model::predict(const Tensor& x, PredictOptions o) {
+  check_batch_size("Model.predict", o.batch_size);
+  if (!x.defined() || x.rank() == 0)
+    throw ValueError(str("Model.predict: x must have a batch dimension, got ",
+                         x.defined() ? to_string(x.shape()) : std::string("an undefined tensor"),
+                         "."));
+  if (x.size(0) == 0) throw ValueError("Model.predict: x has no samples.");
+  Batches data(x, Tensor(), Tensor(), o.batch_size);
+  const int verbose = o.verbose < 0 ? 1 : o.verbose;
+  const int64_t steps = data.count();
+  detail::CallbackList callbacks(o.callbacks, /*add_history=*/false,
+                                 /*add_progbar=*/verbose != 0, this,
+                                 {.epochs = 1, .steps = steps, .verbose = verbose});
+  NoGrad no_grad;
+  callbacks.on_predict_begin(kNoLogs);
+  const DType in_dtype = input_dtype();
+  Tensor out, xb, yb, swb;
+  for (int64_t b = 0; b < steps; ++b) {
+    callbacks.on_predict_batch_begin(b, kNoLogs);
+    data.get(b, xb, yb, swb);
+    Tensor y_pred = (*this)(is_floating(xb.dtype()) ? xb : cast(xb, in_dtype), false);
+    if (y_pred.rank() == 0 || y_pred.size(0) != data.end(b) - data.begin(b))
+      throw ValueError(str("Model.predict: the model's output must have one row per sample: ",
+                           "batch ", b, " has ", data.end(b) - data.begin(b),
+                           " samples, the output has shape ", y_pred.shape(), "."));
+    if (steps == 1) {
+      out = y_pred;
+    } else {
+      if (!out.defined()) {  // one output buffer; each batch is copied into its rows
+        Shape shape = y_pred.shape();
+        shape[0] = data.n;
+        out = empty(shape, {.dtype = y_pred.dtype(), .device = y_pred.device()});
+      }
+      out.slice(0, data.begin(b), data.end(b)).copy_(y_pred);
+    }
+    callbacks.on_predict_batch_end(b, kNoLogs);
+  }
+  callbacks.on_predict_end(kNoLogs);
+  return out;
+}
+
+}  // namespace mz

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The README's two commands: installs what is missing on Debian 12 (root, package registries
+# only), builds, then runs the main job or every test. Idempotent; quick when nothing is missing.
+#
+#   tools/setup.sh main   # Release build, trains the Fashion-MNIST MLP (examples/fashion_mlp)
+#   tools/setup.sh test   # Debug build with tests, runs ctest (what .ci/run calls)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-}
+case "$mode" in
+  main|test) ;;
+  *) echo "usage: tools/setup.sh main|test" >&2; exit 2 ;;
+esac
+
+packages=(
+  g++ cmake ninja-build pkg-config ccache
+  libopenblas-openmp-dev libdnnl-dev zlib1g-dev libzip-dev nlohmann-json3-dev
+  libgtest-dev libbenchmark-dev
+  dataset-fashion-mnist
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+export OMP_WAIT_POLICY=PASSIVE
+if [ "$mode" = main ]; then
+  cmake --preset release -DMZ_BUILD_TESTS=OFF >/dev/null
+  cmake --build --preset release --target fashion_mlp
+  exec build/release/bin/fashion_mlp "${@:2}"
+else
+  cmake --preset dev
+  cmake --build --preset dev
+  ctest --preset dev
+fi
