@@ -33,8 +33,8 @@ double median(std::vector<double> values);
 // with the three figures formatted by printf format `fmt` ("%.2f"). Commas in accuracy or
 // notes would break the CSV, so callers separate fields there with ';'.
 void print_csv(const std::string& workload, const std::string& metric, const std::string& unit,
-               const std::vector<double>& values, const char* fmt,
-               const std::string& accuracy = "", const std::string& notes = "");
+               const std::vector<double>& values, const char* fmt, const std::string& accuracy = "",
+               const std::string& notes = "");
 
 // printf into a std::string.
 std::string format(const char* fmt, double value);

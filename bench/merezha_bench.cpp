@@ -8,7 +8,8 @@
 #include <string>
 
 #include "bench/bench_common.h"
-#include "mz/mz.h"
+#include "mz/core/error.h"
+#include "mz/core/thread_pool.h"
 
 namespace mz::bench {
 
@@ -59,10 +60,10 @@ void print_csv(const std::string& workload, const std::string& metric, const std
                const std::vector<double>& values, const char* fmt, const std::string& accuracy,
                const std::string& notes) {
   auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  std::printf("CSV,%s,merezha-%s,%d,%s,%s,%s,%s,%s,%zu,%s,%s\n", workload.c_str(),
-              MZ_BENCH_VERSION, bench_threads(), metric.c_str(), unit.c_str(),
-              format(fmt, median(values)).c_str(), format(fmt, *lo).c_str(),
-              format(fmt, *hi).c_str(), values.size(), accuracy.c_str(), notes.c_str());
+  std::printf("CSV,%s,merezha-%s,%d,%s,%s,%s,%s,%s,%zu,%s,%s\n", workload.c_str(), MZ_BENCH_VERSION,
+              bench_threads(), metric.c_str(), unit.c_str(), format(fmt, median(values)).c_str(),
+              format(fmt, *lo).c_str(), format(fmt, *hi).c_str(), values.size(), accuracy.c_str(),
+              notes.c_str());
   std::fflush(stdout);
 }
 

@@ -7,7 +7,11 @@
 #include <string>
 
 #include "bench/bench_common.h"
-#include "mz/mz.h"
+#include "mz/core/device.h"
+#include "mz/core/generator.h"
+#include "mz/ops/creation.h"
+#include "mz/ops/linalg.h"
+#include "mz/ops/random.h"
 
 #ifdef MZ_BENCH_OPENBLAS
 #include <cblas.h>
@@ -61,8 +65,8 @@ void run_w0() {
     float* pd = d.data<float>();
     const int ni = static_cast<int>(n);
     Rates blas_rate = time_gemm(n, [&] {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, pa, ni, pb, ni,
-                  0.0f, pd, ni);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, pa, ni, pb, ni, 0.0f,
+                  pd, ni);
     });
     openblas_set_num_threads(saved);
     print_csv("W0", str("openblas_sgemm_n", n), "GFLOP/s", blas_rate.gflops, "%.2f", "",

@@ -6,7 +6,16 @@
 #include <string>
 
 #include "bench/bench_common.h"
-#include "mz/mz.h"
+#include "mz/core/generator.h"
+#include "mz/core/grad_mode.h"
+#include "mz/io/idx.h"
+#include "mz/nn/layers/dense.h"
+#include "mz/nn/layers/input_layer.h"
+#include "mz/nn/losses/sparse_categorical_crossentropy.h"
+#include "mz/nn/model.h"
+#include "mz/nn/optimizers/sgd.h"
+#include "mz/ops/arith.h"
+#include "mz/ops/shape.h"
 
 namespace mz::bench {
 
@@ -35,8 +44,8 @@ double accuracy(Sequential& model, const Tensor& x, const Tensor& y) {
 
 void run_w1() {
   const int epochs = env_int("W1_EPOCHS", 5);
-  io::Dataset data = io::load_fashion_mnist(
-      env_str("FMNIST_DIR", "/usr/share/datasets/fashion-mnist"));
+  io::Dataset data =
+      io::load_fashion_mnist(env_str("FMNIST_DIR", "/usr/share/datasets/fashion-mnist"));
   // pixels/255 once, before timing, as the peers do.
   Tensor x_train = cast(data.x_train.reshape({-1, 784}), DType::f32) / 255.0;
   Tensor x_test = cast(data.x_test.reshape({-1, 784}), DType::f32) / 255.0;

@@ -4,7 +4,12 @@
 #include <string>
 
 #include "bench/bench_common.h"
-#include "mz/mz.h"
+#include "mz/core/generator.h"
+#include "mz/core/grad_mode.h"
+#include "mz/nn/layers/dense.h"
+#include "mz/nn/layers/input_layer.h"
+#include "mz/nn/model.h"
+#include "mz/ops/random.h"
 
 namespace mz::bench {
 

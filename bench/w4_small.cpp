@@ -7,7 +7,13 @@
 #include <string>
 
 #include "bench/bench_common.h"
-#include "mz/mz.h"
+#include "mz/core/generator.h"
+#include "mz/nn/layers/dense.h"
+#include "mz/nn/layers/input_layer.h"
+#include "mz/nn/losses/mean_squared_error.h"
+#include "mz/nn/model.h"
+#include "mz/nn/optimizers/sgd.h"
+#include "mz/ops/creation.h"
 
 namespace mz::bench {
 
@@ -29,8 +35,8 @@ void run_w4() {
   for (int seed = 0; seed < 5; ++seed) {
     set_seed(static_cast<uint64_t>(seed));
     Sequential model({Input({2}), L::Dense(16, {.activation = "tanh"}), L::Dense(1)});
-    model.compile({.optimizer = optimizers::SGD({.learning_rate = 0.1}),
-                   .loss = losses::MeanSquaredError()});
+    model.compile(
+        {.optimizer = optimizers::SGD({.learning_rate = 0.1}), .loss = losses::MeanSquaredError()});
     auto t0 = Clock::now();
     for (int epoch = 0; epoch < 1000; ++epoch) model.train_on_batch(x, t);
     times.push_back(seconds_since(t0));
@@ -41,9 +47,9 @@ void run_w4() {
     mses.push_back(sq / kPoints);
   }
   auto [lo, hi] = std::minmax_element(mses.begin(), mses.end());
-  print_csv("W4", "train_1000_epochs", "s", times, "%.4f", "mse=" + format("%.3e", median(mses)),
-            "mse_min=" + format("%.3e", *lo) + ";mse_max=" + format("%.3e", *hi) +
-                ";train_on_batch");
+  print_csv(
+      "W4", "train_1000_epochs", "s", times, "%.4f", "mse=" + format("%.3e", median(mses)),
+      "mse_min=" + format("%.3e", *lo) + ";mse_max=" + format("%.3e", *hi) + ";train_on_batch");
 }
 
 }  // namespace mz::bench

@@ -54,8 +54,8 @@ inline void expect_layer_conforms(const LayerFactory& make, const Shape& input_s
   Json config = layer->config();
   LayerPtr copy = layer_from_config({{"class_name", layer->class_name()}, {"config", config}});
   EXPECT_EQ(copy->class_name(), layer->class_name());
-  EXPECT_EQ(copy->config(), config) << "before: " << config.dump() << "\nafter:  "
-                                    << copy->config().dump();
+  EXPECT_EQ(copy->config(), config)
+      << "before: " << config.dump() << "\nafter:  " << copy->config().dump();
   copy->maybe_build(layer->build_shapes());
   copy->set_weights(layer->get_weights());
   EXPECT_TRUE(all_close((*copy)(x, false), y, 1e-6, 1e-7)) << layer->who() << " rebuilt";

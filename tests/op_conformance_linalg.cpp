@@ -3,6 +3,7 @@
 // rtol 1e-12 (plus a tiny atol for values near 0). A backend that runs the ref kernel for an
 // (op, dtype) is reported as skipped, never as passed.
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct Case {
   std::function<Inputs(DType)> make;
   std::function<Tensor(const Inputs&)> run;
 };
+
+// GoogleTest prints a case by its name (ctest lists the parameter).
+void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }
 
 // Values in [lo, hi) on ref. Products use positive inputs so that float32 sums do not cancel
 // (cancellation would make the relative tolerance meaningless, not the kernel wrong).

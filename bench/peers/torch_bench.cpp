@@ -1,6 +1,7 @@
 // libtorch peer of merezha-bench: the workloads W0, W1, W3 (MLP rows) and W4 of BENCHMARKS.md,
 // defined exactly as in bench/merezha_bench.cpp and printing the same CSV lines. Built as the
-// optional target torch-bench (-DMZ_BUILD_PEERS=ON with Debian's libtorch-dev); see bench/README.md.
+// optional target torch-bench (-DMZ_BUILD_PEERS=ON with Debian's libtorch-dev); see
+// bench/README.md.
 #include <torch/torch.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -168,7 +169,8 @@ void w1() {
     rates.push_back(static_cast<double>(n) / seconds_since(t0));
     model->eval();
     torch::NoGradGuard no_grad;
-    double acc = model->forward(x_test).argmax(1).eq(y_test).to(torch::kFloat64).mean().item<double>();
+    double acc =
+        model->forward(x_test).argmax(1).eq(y_test).to(torch::kFloat64).mean().item<double>();
     accs.push_back(acc);
     std::fprintf(stderr, "W1 epoch %d: %.0f samples/s, loss %.4f, test accuracy %.4f\n", epoch,
                  rates.back(), total / static_cast<double>((n + batch - 1) / batch), acc);

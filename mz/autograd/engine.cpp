@@ -7,19 +7,29 @@
 
 namespace mz::autograd {
 
-bool should_record(std::initializer_list<Tensor> inputs) {
+namespace {
+template <class Range>
+bool any_requires_grad(const Range& inputs) {
   if (!grad_enabled()) return false;
   for (const Tensor& t : inputs)
     if (t.defined() && t.requires_grad()) return true;
   return false;
 }
+}  // namespace
+
+bool should_record(std::initializer_list<Tensor> inputs) { return any_requires_grad(inputs); }
+bool should_record(const std::vector<Tensor>& inputs) { return any_requires_grad(inputs); }
 
 void record(const char* name, Tensor& output, std::initializer_list<Tensor> inputs,
             BackwardFn backward) {
+  record(name, output, std::vector<Tensor>(inputs), std::move(backward));
+}
+
+void record(const char* name, Tensor& output, std::vector<Tensor> inputs, BackwardFn backward) {
   auto node = std::make_shared<Node>();
   node->name = name;
-  node->inputs.assign(inputs.begin(), inputs.end());
-  MZ_ASSERT(node->inputs.size() <= 32);
+  node->inputs = std::move(inputs);
+  MZ_ASSERT(node->inputs.size() <= 32, name, " records ", node->inputs.size(), " inputs");
   for (std::size_t i = 0; i < node->inputs.size(); ++i)
     if (node->inputs[i].defined() && node->inputs[i].requires_grad()) node->need |= 1u << i;
   node->backward = std::move(backward);

@@ -30,12 +30,15 @@ inline bool needs(GradMask need, int i) { return (need >> i) & 1u; }
 
 // True when grad mode is on and some input requires grad: the op must call record().
 bool should_record(std::initializer_list<Tensor> inputs);
+bool should_record(const std::vector<Tensor>& inputs);
 
 // Makes `output` a differentiable function of `inputs`.
 // NOTE: never capture `output` itself in `backward` (that is a reference cycle that leaks the
 // graph); capture output.detach() instead.
 void record(const char* name, Tensor& output, std::initializer_list<Tensor> inputs,
             BackwardFn backward);
+// The same for a run-time number of inputs (at most 32: GradMask has 32 bits).
+void record(const char* name, Tensor& output, std::vector<Tensor> inputs, BackwardFn backward);
 
 // Reverse-mode sweep from `root` (a scalar unless `grad` is given): accumulates into .grad()
 // of every leaf that requires grad.

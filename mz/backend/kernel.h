@@ -21,7 +21,7 @@ struct OpAttrs {
   int64_t count = 0;   // one_hot depth
   bool approximate = false;  // gelu: tanh approximation
   Act act = Act::linear;     // linear, act_grad
-  Shape pads;                // pad: (before, after) per axis, flattened
+  Shape pads;                // pad: elements before, per axis (after follows from out's shape)
 };
 
 struct KernelArgs {

@@ -55,6 +55,7 @@ TensorImpl& Tensor::impl() const {
 
 bool Tensor::is_contiguous() const {
   const TensorImpl& t = impl();
+  if (t.shape.numel() == 0) return true;
   int64_t step = 1;
   for (int i = t.shape.rank() - 1; i >= 0; --i) {
     if (t.shape[i] != 1 && t.strides[i] != step) return false;

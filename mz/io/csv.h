@@ -13,17 +13,18 @@ namespace mz::io {
 // A column by header name ("species") or by 0-based index (4).
 class CsvColumn {
  public:
-  CsvColumn(const char* name) : name_(name) {}            // NOLINT: implicit on purpose
-  CsvColumn(std::string name) : name_(std::move(name)) {}  // NOLINT
-  CsvColumn(int index) : index_(index) {}                  // NOLINT
-  bool by_name() const { return index_ < 0; }
+  CsvColumn(const char* name) : name_(name), by_name_(true) {}            // NOLINT: implicit
+  CsvColumn(std::string name) : name_(std::move(name)), by_name_(true) {}  // NOLINT
+  CsvColumn(int index) : index_(index) {}                                  // NOLINT
+  bool by_name() const { return by_name_; }
   const std::string& name() const { return name_; }
   // Negative indices count from the end, as in Python.
   int index() const { return index_; }
 
  private:
   std::string name_;
-  int index_ = -1;
+  int index_ = 0;
+  bool by_name_ = false;
 };
 
 // read_csv's options: read_csv("iris.csv", {.label_column = "species"}).

@@ -129,10 +129,10 @@ TEST(ReadIdx, RejectsHostileHeadersBeforeAllocating) {
   // 8 dims of 2^32 - 1: the size overflows.
   write_bytes(dir.file("overflow"), idx(0x0E, std::vector<uint32_t>(8, 0xffffffffu), {}));
   MZ_EXPECT_THROW_MSG(read_idx(dir.file("overflow")), FormatError, "the size overflows 64 bits.");
-  // 4e9 x 4e9 bytes promised by a 12-byte file: refused from the file size.
-  write_bytes(dir.file("huge"), idx(0x08, {4000000000u, 4000000000u}, {}));
+  // 1e5 x 1e5 bytes promised by a 12-byte file: refused from the file size.
+  write_bytes(dir.file("huge"), idx(0x08, {100000u, 100000u}, {}));
   MZ_EXPECT_THROW_MSG(read_idx(dir.file("huge")), FormatError,
-                      "file ends at byte 12, header promises 16000000000000000012.");
+                      "file ends at byte 12, header promises 10000000012.");
   // The same promise from a small gzip file: a decompression bomb.
   write_bytes(dir.file("bomb.gz"),
               mz::testing::gzip_stored(idx(0x08, {4000000u, 4000u}, u8_data(100))));

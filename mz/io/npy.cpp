@@ -69,8 +69,14 @@ struct NpyType {
   char kind = 'f';   // f i u b
   int size = 4;
   DType dtype = DType::f32;
-  bool swap() const { return size > 1 && (order == '<') != (std::endian::native == std::endian::little); }
-  bool same_layout() const { return !swap() && std::size_t(size) == dtype_size(dtype) && kind != 'b'; }
+  bool swap() const {
+    return size > 1 && (order == '<') != (std::endian::native == std::endian::little);
+  }
+  // True when the bytes are already merezha's: f4, f8, i4, i8, u1 in the host's order.
+  bool same_layout() const {
+    return !swap() && std::size_t(size) == dtype_size(dtype) && (kind == 'f' || kind == 'i' ||
+                                                                 (kind == 'u' && size == 1));
+  }
 };
 
 // Parses the header's dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }.

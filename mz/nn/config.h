@@ -3,10 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
-
-#include <nlohmann/json.hpp>
 
 #include "mz/core/error.h"
 
@@ -35,8 +34,9 @@ T config_get(const Json& config, const char* key, T fallback, const std::string&
   } else {
     ok = v.is_string();
   }
-  if (!ok) throw ValueError(str(who, ": config \"", key, "\": expected ", expected, ", got ",
-                                v.dump(), "."));
+  if (!ok)
+    throw ValueError(
+        str(who, ": config \"", key, "\": expected ", expected, ", got ", v.dump(), "."));
   return v.get<T>();
 }
 

@@ -26,7 +26,9 @@ Tensor MaxNorm::operator()(const Tensor& w) const {
   return w * (clip(n, 0.0, options_.max_value) / (n + kEpsilon));
 }
 
-Json MaxNorm::config() const { return {{"max_value", options_.max_value}, {"axis", options_.axis}}; }
+Json MaxNorm::config() const {
+  return {{"max_value", options_.max_value}, {"axis", options_.axis}};
+}
 
 Tensor NonNeg::operator()(const Tensor& w) const {
   NoGrad no_grad;
@@ -41,8 +43,8 @@ Tensor UnitNorm::operator()(const Tensor& w) const {
 Tensor MinMaxNorm::operator()(const Tensor& w) const {
   NoGrad no_grad;
   Tensor n = norms(w, options_.axis);
-  Tensor desired = clip(n, options_.min_value, options_.max_value) * options_.rate +
-                   n * (1.0 - options_.rate);
+  Tensor desired =
+      clip(n, options_.min_value, options_.max_value) * options_.rate + n * (1.0 - options_.rate);
   return w * (desired / (n + kEpsilon));
 }
 
@@ -92,15 +94,17 @@ ConstraintPtr constraint_from_config(const Json& config) {
   if (config.is_null()) return nullptr;
   if (config.is_string()) return get_constraint(config.get<std::string>());
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
-    throw ValueError(str("constraint_from_config: expected a name or {\"class_name\": ..., "
-                         "\"config\": {...}}, got ",
-                         config.dump(), "."));
+    throw ValueError(
+        str("constraint_from_config: expected a name or {\"class_name\": ..., "
+            "\"config\": {...}}, got ",
+            config.dump(), "."));
   std::string name = config["class_name"].get<std::string>();
   ConstraintPtr c = make(name, config.contains("config") ? config["config"] : Json::object());
   if (!c)
-    throw ValueError(str("constraint_from_config: unknown constraint class: expected one of "
-                         "MaxNorm, NonNeg, UnitNorm, MinMaxNorm; got \"",
-                         name, "\"."));
+    throw ValueError(
+        str("constraint_from_config: unknown constraint class: expected one of "
+            "MaxNorm, NonNeg, UnitNorm, MinMaxNorm; got \"",
+            name, "\"."));
   return c;
 }
 

@@ -44,10 +44,13 @@ class ConstraintSpec {
   ConstraintSpec(const char* name) : ptr_(get_constraint(name)) {}         // NOLINT
   ConstraintSpec(const std::string& name) : ptr_(get_constraint(name)) {}  // NOLINT
   ConstraintSpec(ConstraintPtr c) : ptr_(std::move(c)) {}                  // NOLINT
+  // (clang-format 14 mangles requires-clauses.)
+  // clang-format off
   template <class T>
     requires std::derived_from<std::remove_cvref_t<T>, Constraint>
   ConstraintSpec(T&& c)  // NOLINT
       : ptr_(std::make_shared<std::remove_cvref_t<T>>(std::forward<T>(c))) {}
+  // clang-format on
   const ConstraintPtr& get() const { return ptr_; }
 
  private:

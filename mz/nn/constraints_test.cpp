@@ -22,8 +22,7 @@ TEST(Constraints, MaxNormCapsColumnNorms) {
   EXPECT_TRUE(all_close(w, expected, 1e-14));
   // axis 1: the rows (norms sqrt(9.09), sqrt(16.16)) are capped at 1.
   Tensor rows = C::MaxNorm({.max_value = 1.0, .axis = 1})(kernel());
-  EXPECT_TRUE(all_close(sqrt(sum(square(rows), {1})), full({2}, 1.0, {.dtype = DType::f64}),
-                        1e-6));
+  EXPECT_TRUE(all_close(sqrt(sum(square(rows), {1})), full({2}, 1.0, {.dtype = DType::f64}), 1e-6));
 }
 
 TEST(Constraints, NonNegZeroesNegatives) {
@@ -39,12 +38,12 @@ TEST(Constraints, UnitNormNormalisesAlongAxis) {
 
 TEST(Constraints, MinMaxNormBoundsNorms) {
   Tensor w = C::MinMaxNorm({.min_value = 1.0, .max_value = 2.0})(kernel());
-  EXPECT_TRUE(all_close(sqrt(sum(square(w), {0})), tensor(std::vector<double>{2.0, 1.0}, {2}),
-                        1e-6));
+  EXPECT_TRUE(
+      all_close(sqrt(sum(square(w), {0})), tensor(std::vector<double>{2.0, 1.0}, {2}), 1e-6));
   // rate 0.5 moves halfway: norms 0.5 * 2 + 0.5 * 5 = 3.5 and 0.5 * 1 + 0.5 * 0.5 = 0.75.
   Tensor h = C::MinMaxNorm({.min_value = 1.0, .max_value = 2.0, .rate = 0.5})(kernel());
-  EXPECT_TRUE(all_close(sqrt(sum(square(h), {0})), tensor(std::vector<double>{3.5, 0.75}, {2}),
-                        1e-6));
+  EXPECT_TRUE(
+      all_close(sqrt(sum(square(h), {0})), tensor(std::vector<double>{3.5, 0.75}, {2}), 1e-6));
 }
 
 TEST(Constraints, RecordNoGradient) {
@@ -68,8 +67,8 @@ TEST(Constraints, NamesAndConfigsFollowKeras) {
   EXPECT_EQ(constraint_to_config(constraint_from_config(keras)), keras);
   EXPECT_EQ(constraint_from_config(nullptr), nullptr);
   EXPECT_EQ(constraint_from_config("non_neg")->class_name(), "NonNeg");
-  MZ_EXPECT_THROW_MSG(constraint_from_config(Json::parse(R"({"class_name": "Clip"})")),
-                      ValueError, "unknown constraint class");
+  MZ_EXPECT_THROW_MSG(constraint_from_config(Json::parse(R"({"class_name": "Clip"})")), ValueError,
+                      "unknown constraint class");
 }
 
 }  // namespace

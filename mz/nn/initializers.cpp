@@ -27,8 +27,9 @@ Tensor draw(const Seed& seed, const std::function<Tensor(Generator&)>& fn) {
 
 void expect_floating_dtype(DType dtype, const std::string& who) {
   if (!is_floating(dtype))
-    throw ValueError(str(who, ": random initial values need a floating dtype: expected float32 "
-                              "or float64, got ",
+    throw ValueError(str(who,
+                         ": random initial values need a floating dtype: expected float32 "
+                         "or float64, got ",
                          dtype_name(dtype), "."));
 }
 
@@ -43,16 +44,18 @@ VarianceScaling::VarianceScaling(VarianceScalingOptions options) : options_(std:
     throw ValueError(str("VarianceScaling: scale must be positive: expected scale > 0, got ",
                          options_.scale, "."));
   if (options_.mode != "fan_in" && options_.mode != "fan_out" && options_.mode != "fan_avg")
-    throw ValueError(str("VarianceScaling: unknown mode: expected \"fan_in\", \"fan_out\" or "
-                         "\"fan_avg\", got \"",
-                         options_.mode, "\"."));
+    throw ValueError(
+        str("VarianceScaling: unknown mode: expected \"fan_in\", \"fan_out\" or "
+            "\"fan_avg\", got \"",
+            options_.mode, "\"."));
   std::string& d = options_.distribution;
   std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return std::tolower(c); });
   if (d == "normal") d = "truncated_normal";
   if (d != "truncated_normal" && d != "untruncated_normal" && d != "uniform")
-    throw ValueError(str("VarianceScaling: unknown distribution: expected \"truncated_normal\", "
-                         "\"untruncated_normal\" or \"uniform\", got \"",
-                         d, "\"."));
+    throw ValueError(
+        str("VarianceScaling: unknown distribution: expected \"truncated_normal\", "
+            "\"untruncated_normal\" or \"uniform\", got \"",
+            d, "\"."));
 }
 
 Tensor VarianceScaling::operator()(const Shape& shape, DType dtype) const {
@@ -132,9 +135,8 @@ Tensor RandomUniform::operator()(const Shape& shape, DType dtype) const {
   });
 }
 Json RandomUniform::config() const {
-  return {{"seed", seed_json(options_.seed)},
-          {"minval", options_.minval},
-          {"maxval", options_.maxval}};
+  return {
+      {"seed", seed_json(options_.seed)}, {"minval", options_.minval}, {"maxval", options_.maxval}};
 }
 
 Tensor RandomNormal::operator()(const Shape& shape, DType dtype) const {
@@ -144,9 +146,7 @@ Tensor RandomNormal::operator()(const Shape& shape, DType dtype) const {
   });
 }
 Json RandomNormal::config() const {
-  return {{"seed", seed_json(options_.seed)},
-          {"mean", options_.mean},
-          {"stddev", options_.stddev}};
+  return {{"seed", seed_json(options_.seed)}, {"mean", options_.mean}, {"stddev", options_.stddev}};
 }
 
 Tensor TruncatedNormal::operator()(const Shape& shape, DType dtype) const {
@@ -156,9 +156,7 @@ Tensor TruncatedNormal::operator()(const Shape& shape, DType dtype) const {
   });
 }
 Json TruncatedNormal::config() const {
-  return {{"seed", seed_json(options_.seed)},
-          {"mean", options_.mean},
-          {"stddev", options_.stddev}};
+  return {{"seed", seed_json(options_.seed)}, {"mean", options_.mean}, {"stddev", options_.stddev}};
 }
 
 // ----- Orthogonal and Identity -----
@@ -214,8 +212,8 @@ std::vector<double> orthonormal_q(std::vector<double> a, int64_t m, int64_t n) {
 Tensor Orthogonal::operator()(const Shape& shape, DType dtype) const {
   expect_floating_dtype(dtype, class_name());
   if (shape.rank() < 2)
-    throw ValueError(str("Orthogonal: the shape must have rank >= 2: expected (rows, cols), got ",
-                         shape, "."));
+    throw ValueError(
+        str("Orthogonal: the shape must have rank >= 2: expected (rows, cols), got ", shape, "."));
   int64_t rows = 1;
   for (int i = 0; i + 1 < shape.rank(); ++i) rows *= shape[i];
   int64_t cols = shape.back();
@@ -237,9 +235,10 @@ Json Orthogonal::config() const {
 
 Tensor Identity::operator()(const Shape& shape, DType dtype) const {
   if (shape.rank() != 2)
-    throw ValueError(str("Identity: the identity initializer makes 2-D matrices only: expected "
-                         "(rows, cols), got ",
-                         shape, "."));
+    throw ValueError(
+        str("Identity: the identity initializer makes 2-D matrices only: expected "
+            "(rows, cols), got ",
+            shape, "."));
   std::vector<double> out(shape.numel(), 0.0);
   for (int64_t i = 0; i < std::min(shape[0], shape[1]); ++i) out[i * shape[1] + i] = options_.gain;
   return tensor(out, shape, {.dtype = dtype});
@@ -349,13 +348,20 @@ const std::map<std::string, Maker>& makers() {
 // names and Keras's aliases, each mapped to its class name.
 const std::vector<std::pair<std::string, std::string>>& aliases() {
   static const std::vector<std::pair<std::string, std::string>> table = {
-      {"glorot_uniform", "GlorotUniform"}, {"glorot_normal", "GlorotNormal"},
-      {"he_uniform", "HeUniform"},         {"he_normal", "HeNormal"},
-      {"lecun_uniform", "LecunUniform"},   {"lecun_normal", "LecunNormal"},
-      {"zeros", "Zeros"},                  {"ones", "Ones"},
-      {"constant", "Constant"},            {"random_uniform", "RandomUniform"},
-      {"random_normal", "RandomNormal"},   {"truncated_normal", "TruncatedNormal"},
-      {"orthogonal", "Orthogonal"},        {"identity", "Identity"},
+      {"glorot_uniform", "GlorotUniform"},
+      {"glorot_normal", "GlorotNormal"},
+      {"he_uniform", "HeUniform"},
+      {"he_normal", "HeNormal"},
+      {"lecun_uniform", "LecunUniform"},
+      {"lecun_normal", "LecunNormal"},
+      {"zeros", "Zeros"},
+      {"ones", "Ones"},
+      {"constant", "Constant"},
+      {"random_uniform", "RandomUniform"},
+      {"random_normal", "RandomNormal"},
+      {"truncated_normal", "TruncatedNormal"},
+      {"orthogonal", "Orthogonal"},
+      {"identity", "Identity"},
       {"variance_scaling", "VarianceScaling"},
   };
   return table;
@@ -366,10 +372,12 @@ std::string canonical_class(const std::string& name) {
   if (makers().count(name)) return name;
   for (const auto& [alias, cls] : aliases())
     if (alias == name) return cls;
-  static const std::map<std::string, std::string> extra = {
-      {"IdentityInitializer", "Identity"}, {"OrthogonalInitializer", "Orthogonal"},
-      {"normal", "RandomNormal"},          {"uniform", "RandomUniform"},
-      {"zero", "Zeros"},                   {"one", "Ones"}};
+  static const std::map<std::string, std::string> extra = {{"IdentityInitializer", "Identity"},
+                                                           {"OrthogonalInitializer", "Orthogonal"},
+                                                           {"normal", "RandomNormal"},
+                                                           {"uniform", "RandomUniform"},
+                                                           {"zero", "Zeros"},
+                                                           {"one", "Ones"}};
   auto it = extra.find(name);
   return it == extra.end() ? "" : it->second;
 }
@@ -394,9 +402,10 @@ InitializerPtr initializer_from_config(const Json& config) {
   if (config.is_null()) return nullptr;
   if (config.is_string()) return get_initializer(config.get<std::string>());
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
-    throw ValueError(str("initializer_from_config: expected a name or {\"class_name\": ..., "
-                         "\"config\": {...}}, got ",
-                         config.dump(), "."));
+    throw ValueError(
+        str("initializer_from_config: expected a name or {\"class_name\": ..., "
+            "\"config\": {...}}, got ",
+            config.dump(), "."));
   std::string name = config["class_name"].get<std::string>();
   std::string cls = canonical_class(name);
   if (cls.empty())

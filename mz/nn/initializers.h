@@ -45,10 +45,13 @@ class InitializerSpec {
   InitializerSpec(const char* name) : ptr_(get_initializer(name)) {}         // NOLINT
   InitializerSpec(const std::string& name) : ptr_(get_initializer(name)) {}  // NOLINT
   InitializerSpec(InitializerPtr init) : ptr_(std::move(init)) {}            // NOLINT
+  // (clang-format 14 mangles requires-clauses.)
+  // clang-format off
   template <class T>
     requires std::derived_from<std::remove_cvref_t<T>, Initializer>
   InitializerSpec(T&& init)  // NOLINT
       : ptr_(std::make_shared<std::remove_cvref_t<T>>(std::forward<T>(init))) {}
+  // clang-format on
   const InitializerPtr& get() const { return ptr_; }
 
  private:
@@ -68,7 +71,7 @@ using Seed = std::optional<int64_t>;
 // Keras's VarianceScaling(scale, mode, distribution, seed).
 struct VarianceScalingOptions {
   double scale = 1.0;
-  std::string mode = "fan_in";                     // "fan_in", "fan_out", "fan_avg"
+  std::string mode = "fan_in";                    // "fan_in", "fan_out", "fan_avg"
   std::string distribution = "truncated_normal";  // also "untruncated_normal", "uniform"
   Seed seed{};
 };

@@ -136,15 +136,15 @@ TEST(Initializers, SeedsAreDeterministic) {
   Tensor b = unseeded({5, 7});
   set_seed(11);
   EXPECT_TRUE(testing::all_equal(unseeded({5, 7}), b));
-  EXPECT_TRUE(testing::all_equal(I::Orthogonal({.seed = 1})({4, 4}),
-                                 I::Orthogonal({.seed = 1})({4, 4})));
+  EXPECT_TRUE(
+      testing::all_equal(I::Orthogonal({.seed = 1})({4, 4}), I::Orthogonal({.seed = 1})({4, 4})));
 }
 
 TEST(Initializers, NamesResolveAsKeras) {
-  for (const char* name : {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-                           "lecun_uniform", "lecun_normal", "zeros", "ones", "constant",
-                           "random_uniform", "random_normal", "truncated_normal", "orthogonal",
-                           "identity", "variance_scaling"})
+  for (const char* name :
+       {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
+        "lecun_normal", "zeros", "ones", "constant", "random_uniform", "random_normal",
+        "truncated_normal", "orthogonal", "identity", "variance_scaling"})
     EXPECT_NE(get_initializer(name), nullptr) << name;
   EXPECT_EQ(get_initializer("GlorotUniform")->class_name(), "GlorotUniform");
   EXPECT_EQ(get_initializer("he_normal")->class_name(), "HeNormal");
@@ -192,9 +192,9 @@ TEST(Initializers, ConfigsRoundTrip) {
   EXPECT_EQ(initializer_to_config(initializer_from_config(keras)), keras);
   MZ_EXPECT_THROW_MSG(initializer_from_config(Json::parse(R"({"class_name": "Xavier"})")),
                       ValueError, "initializer_from_config: unknown initializer class");
-  MZ_EXPECT_THROW_MSG(
-      initializer_from_config(Json::parse(R"({"class_name": "HeNormal", "config": {"seed": "a"}})")),
-      ValueError, "HeNormal: config \"seed\": expected an integer, got \"a\".");
+  MZ_EXPECT_THROW_MSG(initializer_from_config(
+                          Json::parse(R"({"class_name": "HeNormal", "config": {"seed": "a"}})")),
+                      ValueError, "HeNormal: config \"seed\": expected an integer, got \"a\".");
 }
 
 TEST(Initializers, VarianceScalingRejectsBadArguments) {

@@ -152,8 +152,9 @@ Shape Layer::compute_output_shape(const Shape& input_shape) {
   if (probe.rank() > 0) probe[0] = 1;
   for (int i = 1; i < probe.rank(); ++i)
     if (probe[i] < 0)
-      throw ShapeError(str(who(), ": cannot infer the output shape: expected known dimensions "
-                                  "after the batch one, got ",
+      throw ShapeError(str(who(),
+                           ": cannot infer the output shape: expected known dimensions "
+                           "after the batch one, got ",
                            input_shape, "."));
   maybe_build({without_batch(input_shape)});
   NoGrad no_grad;
@@ -170,7 +171,8 @@ std::vector<Shape> Layer::compute_output_shapes(const std::vector<Shape>& input_
 
 Json Layer::config() const {
   Json c = {{"name", name_}, {"trainable", trainable_}, {"dtype", dtype_policy_config(dtype_)}};
-  if (activity_regularizer_) c["activity_regularizer"] = regularizer_to_config(activity_regularizer_);
+  if (activity_regularizer_)
+    c["activity_regularizer"] = regularizer_to_config(activity_regularizer_);
   return c;
 }
 
@@ -182,7 +184,8 @@ VariablePtr Layer::add_weight(const std::string& name, const Shape& shape,
                               std::shared_ptr<Constraint> constraint) {
   // Keras's default: glorot_uniform for floating weights, zeros otherwise.
   InitializerPtr init = initializer;
-  if (!init) init = is_floating(dtype_) ? get_initializer("glorot_uniform") : get_initializer("zeros");
+  if (!init)
+    init = is_floating(dtype_) ? get_initializer("glorot_uniform") : get_initializer("zeros");
   auto v = std::make_shared<Variable>();
   v->name = name;
   v->path = str(name_, "/", name);
@@ -191,8 +194,8 @@ VariablePtr Layer::add_weight(const std::string& name, const Shape& shape,
     v->value = (*init)(shape, dtype_);
   }
   if (!(v->value.shape() == shape))
-    throw InternalError(str(who(), ": initializer ", init->class_name(), " made ",
-                            v->value.shape(), " for weight \"", name, "\" of shape ", shape,
+    throw InternalError(str(who(), ": initializer ", init->class_name(), " made ", v->value.shape(),
+                            " for weight \"", name, "\" of shape ", shape,
                             "; this is a bug in merezha; please report it."));
   v->trainable = trainable && trainable_;
   if (is_floating(dtype_)) v->value.set_requires_grad(v->trainable);
@@ -247,8 +250,7 @@ void Layer::set_weights(const std::vector<Tensor>& values) {
     if (!values[i].defined() || !(values[i].shape() == ws[i]->value.shape()))
       throw ShapeError(str(who(), ": set_weights: weight \"", ws[i]->name,
                            "\" has the wrong shape: expected ", ws[i]->value.shape(), ", got ",
-                           values[i].defined() ? to_string(values[i].shape()) : "undefined",
-                           "."));
+                           values[i].defined() ? to_string(values[i].shape()) : "undefined", "."));
   NoGrad no_grad;
   for (std::size_t i = 0; i < ws.size(); ++i) {
     Tensor& w = ws[i]->value;
@@ -287,8 +289,9 @@ DType dtype_from_config(const Json& dtype, const std::string& who) {
   }
   for (DType d : {DType::f32, DType::f64, DType::i32, DType::i64, DType::u8})
     if (name == dtype_name(d)) return d;
-  throw ValueError(str(who, ": config \"dtype\": unsupported dtype: expected float32, float64, "
-                            "int32, int64 or uint8, got \"",
+  throw ValueError(str(who,
+                       ": config \"dtype\": unsupported dtype: expected float32, float64, "
+                       "int32, int64 or uint8, got \"",
                        name, "\"."));
 }
 

@@ -130,8 +130,7 @@ TEST(Layer, DefaultOutputShapeTracesCall) {
   EXPECT_EQ(s.compute_output_shape({-1, 5}), Shape({-1, 5}));
   EXPECT_TRUE(s.built());
   EXPECT_EQ(s.build_shapes()[0], Shape({-1, 5}));
-  EXPECT_EQ(s.compute_output_shapes({{-1, 5}, {7, 5}}),
-            (std::vector<Shape>{{-1, 5}, {7, 5}}));
+  EXPECT_EQ(s.compute_output_shapes({{-1, 5}, {7, 5}}), (std::vector<Shape>{{-1, 5}, {7, 5}}));
   MZ_EXPECT_THROW_MSG(Scale({.name = "sc"}).compute_output_shape({-1, -1}), ShapeError,
                       "Scale 'sc': cannot infer the output shape");
 }

@@ -445,6 +445,22 @@ TEST(Summary, ShowsUnbuiltLayersAndWrapsLongNames) {
       " Trainable params: 0 (0.00 B)\n"
       " Non-trainable params: 0 (0.00 B)\n";
   EXPECT_EQ(model.summary(88), expected);
+  // Narrower: a word longer than its column is cut with an ellipsis (rich's overflow).
+  const char* narrow =
+      "Model: \"sequential\"\n"
+      "┏━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┓\n"
+      "┃ Layer (type)             ┃ Output Shape      ┃   Param # ┃\n"
+      "┡━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━┩\n"
+      "│ dense (Dense)            │ ?                 │         0 │\n"
+      "│                          │                   │ (unbuilt) │\n"
+      "├──────────────────────────┼───────────────────┼───────────┤\n"
+      "│ a_very_long_layer_name_… │ ?                 │         0 │\n"
+      "│ (Dense)                  │                   │ (unbuilt) │\n"
+      "└──────────────────────────┴───────────────────┴───────────┘\n"
+      " Total params: 0 (0.00 B)\n"
+      " Trainable params: 0 (0.00 B)\n"
+      " Non-trainable params: 0 (0.00 B)\n";
+  EXPECT_EQ(model.summary(60), narrow);
 }
 
 TEST(Summary, CountsOptimizerSlotsOnceBuilt) {

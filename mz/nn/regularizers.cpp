@@ -68,15 +68,17 @@ RegularizerPtr regularizer_from_config(const Json& config) {
   if (config.is_null()) return nullptr;
   if (config.is_string()) return get_regularizer(config.get<std::string>());
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
-    throw ValueError(str("regularizer_from_config: expected a name or {\"class_name\": ..., "
-                         "\"config\": {...}}, got ",
-                         config.dump(), "."));
+    throw ValueError(
+        str("regularizer_from_config: expected a name or {\"class_name\": ..., "
+            "\"config\": {...}}, got ",
+            config.dump(), "."));
   std::string name = config["class_name"].get<std::string>();
   RegularizerPtr r = make(name, config.contains("config") ? config["config"] : Json::object());
   if (!r)
-    throw ValueError(str("regularizer_from_config: unknown regularizer class: expected one of "
-                         "L1, L2, L1L2; got \"",
-                         name, "\"."));
+    throw ValueError(
+        str("regularizer_from_config: unknown regularizer class: expected one of "
+            "L1, L2, L1L2; got \"",
+            name, "\"."));
   return r;
 }
 

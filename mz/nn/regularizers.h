@@ -42,10 +42,13 @@ class RegularizerSpec {
   RegularizerSpec(const char* name) : ptr_(get_regularizer(name)) {}         // NOLINT
   RegularizerSpec(const std::string& name) : ptr_(get_regularizer(name)) {}  // NOLINT
   RegularizerSpec(RegularizerPtr r) : ptr_(std::move(r)) {}                  // NOLINT
+  // (clang-format 14 mangles requires-clauses.)
+  // clang-format off
   template <class T>
     requires std::derived_from<std::remove_cvref_t<T>, Regularizer>
   RegularizerSpec(T&& r)  // NOLINT
       : ptr_(std::make_shared<std::remove_cvref_t<T>>(std::forward<T>(r))) {}
+  // clang-format on
   const RegularizerPtr& get() const { return ptr_; }
 
  private:

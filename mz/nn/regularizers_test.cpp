@@ -12,10 +12,10 @@ namespace R = regularizers;
 Tensor weights64() { return tensor(std::vector<double>{0.5, -1.5, 2.0, -0.25, 1.0, 0.75}, {2, 3}); }
 
 TEST(Regularizers, PenaltiesMatchKerasFormulas) {
-  Tensor w = weights64();  // sum |w| = 6, sum w^2 = 7.9375
+  Tensor w = weights64();  // sum |w| = 6, sum w^2 = 8.125
   EXPECT_NEAR(R::L1()(w).item(), 0.01 * 6.0, 1e-15);
-  EXPECT_NEAR(R::L2(0.5)(w).item(), 0.5 * 7.9375, 1e-15);
-  EXPECT_NEAR(R::L1L2({.l1 = 0.1, .l2 = 0.2})(w).item(), 0.1 * 6.0 + 0.2 * 7.9375, 1e-15);
+  EXPECT_NEAR(R::L2(0.5)(w).item(), 0.5 * 8.125, 1e-15);
+  EXPECT_NEAR(R::L1L2({.l1 = 0.1, .l2 = 0.2})(w).item(), 0.1 * 6.0 + 0.2 * 8.125, 1e-15);
   EXPECT_EQ(R::L1L2()(w).item(), 0.0);
   EXPECT_EQ(R::L2()(w).rank(), 0);
   EXPECT_EQ(R::L2()(w.to(DType::f32)).dtype(), DType::f32);
@@ -25,8 +25,8 @@ TEST(Regularizers, GradientsMatchFiniteDifferences) {
   Tensor w = weights64();
   EXPECT_TRUE(testing::grad_ok([](auto& in) { return R::L1(0.3)(in[0]); }, {w}));
   EXPECT_TRUE(testing::grad_ok([](auto& in) { return R::L2(0.3)(in[0]); }, {w}));
-  EXPECT_TRUE(testing::grad_ok([](auto& in) { return R::L1L2({.l1 = 0.2, .l2 = 0.1})(in[0]); },
-                               {w}));
+  EXPECT_TRUE(
+      testing::grad_ok([](auto& in) { return R::L1L2({.l1 = 0.2, .l2 = 0.1})(in[0]); }, {w}));
 }
 
 TEST(Regularizers, NamesAndConfigsFollowKeras3) {

@@ -66,6 +66,10 @@ class History : public Callback {
 class CallbackSpec {
  public:
   CallbackSpec(CallbackPtr c) : ptr_(std::move(c)) {}  // NOLINT
+  // A pointer to a subclass: {.callbacks = {recorder}} with recorder a shared_ptr<MyCallback>.
+  template <class T>
+    requires std::derived_from<T, Callback>
+  CallbackSpec(std::shared_ptr<T> c) : ptr_(std::move(c)) {}  // NOLINT
   template <class T>
     requires std::derived_from<std::remove_cvref_t<T>, Callback>
   CallbackSpec(T&& c) : ptr_(std::make_shared<std::remove_cvref_t<T>>(std::forward<T>(c))) {}  // NOLINT

@@ -33,8 +33,8 @@ std::shared_ptr<Activation> Activation::from_config(const Json& config) {
     else if (a.is_object() && a.contains("config") && a["config"].is_string())
       name = a["config"].get<std::string>();
     else if (!a.is_null())
-      throw ValueError(str(who, ": config \"activation\": expected an activation name, got ",
-                           a.dump(), "."));
+      throw ValueError(
+          str(who, ": config \"activation\": expected an activation name, got ", a.dump(), "."));
   }
   return std::make_shared<Activation>(name, layer_common_from_config(config, who));
 }

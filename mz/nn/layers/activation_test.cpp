@@ -12,8 +12,8 @@ using testing::expect_layer_conforms;
 
 TEST(ActivationLayer, Conforms) {
   for (const char* name : {"tanh", "sigmoid", "softmax", "elu", "linear"})
-    expect_layer_conforms(
-        [name](DType dt) { return L::Activation(name, {.dtype = dt}); }, {3, 4}, {3, 4}, {});
+    expect_layer_conforms([name](DType dt) { return L::Activation(name, {.dtype = dt}); }, {3, 4},
+                          {3, 4}, {});
 }
 
 TEST(ActivationLayer, AppliesTheNamedFunction) {

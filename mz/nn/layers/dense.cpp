@@ -24,8 +24,8 @@ std::string activation_from_config(const Json& a, const std::string& who) {
   if (a.is_string()) return a.get<std::string>();
   if (a.is_object() && a.contains("config") && a["config"].is_string())
     return a["config"].get<std::string>();
-  throw ValueError(str(who, ": config \"activation\": expected an activation name, got ",
-                       a.dump(), "."));
+  throw ValueError(
+      str(who, ": config \"activation\": expected an activation name, got ", a.dump(), "."));
 }
 
 }  // namespace
@@ -44,8 +44,8 @@ Dense::Dense(int64_t units, DenseOptions options)
       kernel_constraint_(options.kernel_constraint.get()),
       bias_constraint_(options.bias_constraint.get()) {
   if (units_ < 1)
-    throw ValueError(str(who(), ": units must be positive: expected units >= 1, got ", units_,
-                         "."));
+    throw ValueError(
+        str(who(), ": units must be positive: expected units >= 1, got ", units_, "."));
   if (!is_activation(activation_))
     throw ValueError(str(who(), ": unknown activation: expected one of ", activation_names(),
                          "; got \"", activation_, "\"."));
@@ -56,23 +56,25 @@ Dense::Dense(int64_t units, DenseOptions options)
 
 void Dense::check_input_rank(const Shape& shape) const {
   if (shape.rank() < 2)
-    throw ShapeError(str(who(), ": input must have rank >= 2: expected (batch, ..., features), "
-                                "got ",
-                         shape, "."));
+    throw ShapeError(str(who(),
+                         ": input must have rank >= 2: expected (batch, ..., features), "
+                         "got rank ",
+                         shape.rank(), "."));
 }
 
 void Dense::build(const Shape& input_shape) {
   check_input_rank(input_shape);
   int64_t in = input_shape.back();
   if (in < 1)
-    throw ShapeError(str(who(), ": the last input dimension must be known: expected a positive "
-                                "size, got ",
+    throw ShapeError(str(who(),
+                         ": the last input dimension must be known: expected a positive "
+                         "size, got ",
                          input_shape, "."));
   kernel_ = add_weight("kernel", {in, units_}, kernel_initializer_, true, kernel_regularizer_,
                        kernel_constraint_);
   if (use_bias_)
-    bias_ = add_weight("bias", {units_}, bias_initializer_, true, bias_regularizer_,
-                       bias_constraint_);
+    bias_ =
+        add_weight("bias", {units_}, bias_initializer_, true, bias_regularizer_, bias_constraint_);
 }
 
 Tensor Dense::call(const Tensor& x, bool /*training*/) {
@@ -117,23 +119,22 @@ std::shared_ptr<Dense> Dense::from_config(const Json& config) {
   auto get = [&](const char* key) { return config.contains(key) ? config[key] : Json(nullptr); };
   return std::make_shared<Dense>(
       config_get<int64_t>(config, "units", 0, who),
-      DenseOptions{
-          .activation = activation_from_config(get("activation"), who),
-          .use_bias = config_get(config, "use_bias", true, who),
-          .kernel_initializer = config.contains("kernel_initializer")
-                                    ? initializer_from_config(config["kernel_initializer"])
-                                    : get_initializer("glorot_uniform"),
-          .bias_initializer = config.contains("bias_initializer")
-                                  ? initializer_from_config(config["bias_initializer"])
-                                  : get_initializer("zeros"),
-          .kernel_regularizer = regularizer_from_config(get("kernel_regularizer")),
-          .bias_regularizer = regularizer_from_config(get("bias_regularizer")),
-          .activity_regularizer = regularizer_from_config(get("activity_regularizer")),
-          .kernel_constraint = constraint_from_config(get("kernel_constraint")),
-          .bias_constraint = constraint_from_config(get("bias_constraint")),
-          .name = common.name,
-          .trainable = common.trainable,
-          .dtype = common.dtype});
+      DenseOptions{.activation = activation_from_config(get("activation"), who),
+                   .use_bias = config_get(config, "use_bias", true, who),
+                   .kernel_initializer = config.contains("kernel_initializer")
+                                             ? initializer_from_config(config["kernel_initializer"])
+                                             : get_initializer("glorot_uniform"),
+                   .bias_initializer = config.contains("bias_initializer")
+                                           ? initializer_from_config(config["bias_initializer"])
+                                           : get_initializer("zeros"),
+                   .kernel_regularizer = regularizer_from_config(get("kernel_regularizer")),
+                   .bias_regularizer = regularizer_from_config(get("bias_regularizer")),
+                   .activity_regularizer = regularizer_from_config(get("activity_regularizer")),
+                   .kernel_constraint = constraint_from_config(get("kernel_constraint")),
+                   .bias_constraint = constraint_from_config(get("bias_constraint")),
+                   .name = common.name,
+                   .trainable = common.trainable,
+                   .dtype = common.dtype});
 }
 
 }  // namespace layers

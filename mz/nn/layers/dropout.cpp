@@ -14,8 +14,8 @@ Dropout::Dropout(double rate, DropoutOptions options)
       noise_shape_(std::move(options.noise_shape)),
       seed_(options.seed) {
   if (!(rate_ >= 0.0 && rate_ < 1.0))
-    throw ValueError(str(who(), ": rate must be in [0, 1): expected 0 <= rate < 1, got ", rate_,
-                         "."));
+    throw ValueError(
+        str(who(), ": rate must be in [0, 1): expected 0 <= rate < 1, got ", rate_, "."));
   for (int64_t d : noise_shape_)
     if (d == 0 || d < -1)
       throw ValueError(str(who(), ": noise_shape dimensions must be positive or -1 (None): got ",
@@ -34,8 +34,9 @@ Tensor Dropout::call(const Tensor& x, bool training) {
   for (int i = 0; i < x.rank(); ++i) {
     if (mask_shape[i] == -1) mask_shape[i] = x.shape()[i];
     if (mask_shape[i] != 1 && mask_shape[i] != x.shape()[i])
-      throw ShapeError(str(who(), ": noise_shape does not broadcast to the input: expected each "
-                                  "dimension 1, -1 or the input's, got ",
+      throw ShapeError(str(who(),
+                           ": noise_shape does not broadcast to the input: expected each "
+                           "dimension 1, -1 or the input's, got ",
                            Shape(noise_shape_), " for input ", x.shape(), "."));
   }
   Tensor keep = bernoulli(mask_shape, 1.0 - rate_, {.dtype = x.dtype(), .device = x.device()}, gen);
@@ -70,8 +71,8 @@ std::shared_ptr<Dropout> Dropout::from_config(const Json& config) {
       throw ValueError(str(who, ": config \"noise_shape\": expected a list, got ", ns.dump(), "."));
     for (const Json& d : ns) {
       if (!d.is_null() && !d.is_number_integer())
-        throw ValueError(str(who, ": config \"noise_shape\": expected integers or null, got ",
-                             ns.dump(), "."));
+        throw ValueError(
+            str(who, ": config \"noise_shape\": expected integers or null, got ", ns.dump(), "."));
       options.noise_shape.push_back(d.is_null() ? -1 : d.get<int64_t>());
     }
   }

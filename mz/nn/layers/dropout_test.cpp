@@ -11,8 +11,8 @@ namespace L = layers;
 using testing::expect_layer_conforms;
 
 TEST(DropoutLayer, Conforms) {
-  expect_layer_conforms([](DType dt) { return L::Dropout(0.3, {.seed = 4, .dtype = dt}); },
-                        {4, 6}, {4, 6}, {});
+  expect_layer_conforms([](DType dt) { return L::Dropout(0.3, {.seed = 4, .dtype = dt}); }, {4, 6},
+                        {4, 6}, {});
 }
 
 TEST(DropoutLayer, DropsOnlyWhileTraining) {

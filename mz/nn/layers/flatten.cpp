@@ -11,8 +11,9 @@ Flatten::Flatten(FlattenOptions options)
                                    .dtype = options.dtype}),
       data_format_(std::move(options.data_format)) {
   if (data_format_ != "channels_last" && data_format_ != "channels_first")
-    throw ValueError(str(who(), ": data_format must be \"channels_last\" or \"channels_first\", "
-                                "got \"",
+    throw ValueError(str(who(),
+                         ": data_format must be \"channels_last\" or \"channels_first\", "
+                         "got \"",
                          data_format_, "\"."));
 }
 

@@ -11,8 +11,7 @@ namespace L = layers;
 using testing::expect_layer_conforms;
 
 TEST(FlattenLayer, Conforms) {
-  expect_layer_conforms([](DType dt) { return L::Flatten({.dtype = dt}); }, {2, 3, 4}, {2, 12},
-                        {});
+  expect_layer_conforms([](DType dt) { return L::Flatten({.dtype = dt}); }, {2, 3, 4}, {2, 12}, {});
   expect_layer_conforms([](DType dt) { return L::Flatten({.dtype = dt}); }, {3}, {3, 1}, {});
 }
 
@@ -25,8 +24,7 @@ TEST(FlattenLayer, KeepsRowMajorOrder) {
 TEST(FlattenLayer, ChannelsFirstMovesChannelsLast) {
   Tensor x = arange(12).reshape({1, 3, 2, 2});  // (batch, channels, h, w)
   Tensor y = L::Flatten({.data_format = "channels_first"})(x);
-  EXPECT_EQ(y.to_vector<float>(),
-            (std::vector<float>{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}));
+  EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}));
 }
 
 TEST(FlattenLayer, ConfigAndErrors) {

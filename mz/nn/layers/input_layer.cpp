@@ -20,15 +20,15 @@ std::string keras_shape(const Shape& shape) {
 InputLayer::InputLayer(const Shape& shape, InputOptions options)
     : Layer("InputLayer", LayerCommon{.name = options.name, .dtype = options.dtype}) {
   if (options.batch_size && *options.batch_size <= 0)
-    throw ValueError(str(who(), ": batch_size must be positive: expected >= 1, got ",
-                         *options.batch_size, "."));
+    throw ValueError(
+        str(who(), ": batch_size must be positive: expected >= 1, got ", *options.batch_size, "."));
   for (int64_t d : shape)
     if (d <= 0 && d != -1)
-      throw ValueError(str(who(), ": shape dimensions must be positive (or -1 for any): got ",
-                           shape, "."));
+      throw ValueError(
+          str(who(), ": shape dimensions must be positive (or -1 for any): got ", shape, "."));
   if (shape.rank() + 1 > kMaxRank)
-    throw ValueError(str(who(), ": shape has too many dimensions: expected at most ",
-                         kMaxRank - 1, " after the batch one, got ", shape, "."));
+    throw ValueError(str(who(), ": shape has too many dimensions: expected at most ", kMaxRank - 1,
+                         " after the batch one, got ", shape, "."));
   batch_shape_ = shape;
   batch_shape_.insert(0, options.batch_size ? *options.batch_size : -1);
   mark_built({batch_shape_});
@@ -55,27 +55,29 @@ Tensor InputLayer::call(const Tensor& x, bool /*training*/) {
 Json InputLayer::config() const {
   Json shape = Json::array();
   for (int64_t d : batch_shape_) shape.push_back(d < 0 ? Json(nullptr) : Json(d));
-  return {{"batch_shape", shape}, {"dtype", dtype_name(dtype())}, {"sparse", false},
-          {"name", name()}};
+  return {
+      {"batch_shape", shape}, {"dtype", dtype_name(dtype())}, {"sparse", false}, {"name", name()}};
 }
 
 std::shared_ptr<InputLayer> InputLayer::from_config(const Json& config) {
   const std::string who = "InputLayer.from_config";
   const char* key = config.contains("batch_shape") ? "batch_shape" : "batch_input_shape";
   if (!config.contains(key) || !config[key].is_array() || config[key].empty())
-    throw ValueError(str(who, ": config needs \"batch_shape\" (a list with the batch dimension "
-                              "first), got ",
+    throw ValueError(str(who,
+                         ": config needs \"batch_shape\" (a list with the batch dimension "
+                         "first), got ",
                          config.dump(), "."));
   if (config_get(config, "sparse", false, who))
-    throw ValueError(str(who, ": sparse inputs are not supported: expected \"sparse\": false, "
-                              "got true."));
+    throw ValueError(str(who,
+                         ": sparse inputs are not supported: expected \"sparse\": false, "
+                         "got true."));
   Shape shape;
   std::optional<int64_t> batch;
   const Json& dims = config[key];
   for (std::size_t i = 0; i < dims.size(); ++i) {
     if (!dims[i].is_null() && !dims[i].is_number_integer())
-      throw ValueError(str(who, ": config \"", key, "\": expected integers or null, got ",
-                           dims.dump(), "."));
+      throw ValueError(
+          str(who, ": config \"", key, "\": expected integers or null, got ", dims.dump(), "."));
     int64_t d = dims[i].is_null() ? -1 : dims[i].get<int64_t>();
     if (i == 0)
       batch = d < 0 ? std::nullopt : std::optional<int64_t>(d);

@@ -10,8 +10,8 @@ namespace {
 namespace L = layers;
 
 TEST(InputLayer, Conforms) {
-  testing::expect_layer_conforms(
-      [](DType dt) { return Input({4}, {.dtype = dt, .name = "in"}); }, {3, 4}, {3, 4}, {});
+  testing::expect_layer_conforms([](DType dt) { return Input({4}, {.dtype = dt, .name = "in"}); },
+                                 {3, 4}, {3, 4}, {});
 }
 
 TEST(InputLayer, DeclaresShapeWithoutBatch) {

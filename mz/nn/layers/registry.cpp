@@ -39,9 +39,10 @@ std::vector<std::string> layer_class_names() {
 LayerPtr layer_from_config(const Json& keras_layer_config) {
   const Json& k = keras_layer_config;
   if (!k.is_object() || !k.contains("class_name") || !k["class_name"].is_string())
-    throw ValueError(str("layer_from_config: expected {\"class_name\": ..., \"config\": {...}}, "
-                         "got ",
-                         k.dump(), "."));
+    throw ValueError(
+        str("layer_from_config: expected {\"class_name\": ..., \"config\": {...}}, "
+            "got ",
+            k.dump(), "."));
   std::string cls = k["class_name"].get<std::string>();
   auto it = table().find(cls);
   if (it == table().end()) {
@@ -52,8 +53,8 @@ LayerPtr layer_from_config(const Json& keras_layer_config) {
   }
   Json config = k.contains("config") && !k["config"].is_null() ? k["config"] : Json::object();
   if (!config.is_object())
-    throw ValueError(str("layer_from_config: ", cls, ": \"config\" must be a dict, got ",
-                         config.dump(), "."));
+    throw ValueError(
+        str("layer_from_config: ", cls, ": \"config\" must be a dict, got ", config.dump(), "."));
   return it->second(config);
 }
 

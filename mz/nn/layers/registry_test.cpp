@@ -17,9 +17,9 @@ TEST(LayerRegistry, BuildsEachKnownClass) {
   EXPECT_EQ(d->class_name(), "Dense");
   EXPECT_EQ(d->name(), "out");
   EXPECT_EQ(d->config()["units"], 10);
-  EXPECT_EQ(layer_from_config(Json::parse(R"({"class_name": "Flatten", "config": {}})"))
-                ->class_name(),
-            "Flatten");
+  EXPECT_EQ(
+      layer_from_config(Json::parse(R"({"class_name": "Flatten", "config": {}})"))->class_name(),
+      "Flatten");
 }
 
 TEST(LayerRegistry, UnknownClassListsKnownOnes) {

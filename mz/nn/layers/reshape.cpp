@@ -64,10 +64,9 @@ Json Reshape::config() const {
 
 std::shared_ptr<Reshape> Reshape::from_config(const Json& config) {
   const std::string who = "Reshape.from_config";
-  if (!config.is_object() || !config.contains("target_shape") ||
-      !config["target_shape"].is_array())
-    throw ValueError(str(who, ": config needs \"target_shape\" (a list), got ", config.dump(),
-                         "."));
+  if (!config.is_object() || !config.contains("target_shape") || !config["target_shape"].is_array())
+    throw ValueError(
+        str(who, ": config needs \"target_shape\" (a list), got ", config.dump(), "."));
   Shape target;
   for (const Json& d : config["target_shape"]) {
     if (!d.is_null() && !d.is_number_integer())

@@ -11,10 +11,16 @@ namespace L = layers;
 using testing::expect_layer_conforms;
 
 TEST(ReshapeLayer, Conforms) {
-  expect_layer_conforms([](DType dt) { return L::Reshape({3, 4}, {.dtype = dt}); }, {2, 12},
-                        {2, 3, 4}, {});
-  expect_layer_conforms([](DType dt) { return L::Reshape({-1, 2}, {.dtype = dt}); }, {2, 3, 4},
-                        {2, 6, 2}, {});
+  expect_layer_conforms(
+      [](DType dt) {
+        return L::Reshape({3, 4}, {.dtype = dt});
+      },
+      {2, 12}, {2, 3, 4}, {});
+  expect_layer_conforms(
+      [](DType dt) {
+        return L::Reshape({-1, 2}, {.dtype = dt});
+      },
+      {2, 3, 4}, {2, 6, 2}, {});
 }
 
 TEST(ReshapeLayer, InfersOneDimension) {

@@ -48,9 +48,9 @@ TEST(BinaryCrossentropy, MatchesKerasFromLogits) {
 
 TEST(BinaryCrossentropy, MatchesKerasFromProbabilities) {
   Tensor t = f64({0, 1, 0, 0}, {2, 2}), p = f64({0.6, 0.4, 0.4, 0.6}, {2, 2});
-  EXPECT_TRUE(all_close(binary_crossentropy(t, p), f64({0.91629073, 0.71355818}, {2}), 1e-8));
+  EXPECT_TRUE(all_close(binary_crossentropy(t, p), f64({0.91629073, 0.71355818}, {2}), 1e-7));
   EXPECT_TRUE(all_close(binary_crossentropy(t, p, {.label_smoothing = 0.2}),
-                        f64({0.87574422, 0.71355818}, {2}), 1e-8));
+                        f64({0.87574422, 0.71355818}, {2}), 1e-7));
   // Logits and probabilities agree.
   Tensor x = f64({-1.5, 0.3, 2.0, -0.2}, {2, 2});
   EXPECT_TRUE(all_close(binary_crossentropy(t, x, {.from_logits = true}),
@@ -64,7 +64,7 @@ TEST(BinaryCrossentropy, ExactZeroAndOnePredictionsStayFinite) {
     Tensor p = cast(f64({0.0, 1.0}, {1, 2}), dt);
     double v = BinaryCrossentropy()(cast(f64({1, 0}, {1, 2}), dt), p).item();
     EXPECT_TRUE(std::isfinite(v));
-    EXPECT_NEAR(v, 16.118, dt == DType::f64 ? 1e-6 : 0.1);
+    EXPECT_NEAR(v, 16.11809565, dt == DType::f64 ? 1e-6 : 0.1);
     double right = BinaryCrossentropy()(cast(f64({0, 1}, {1, 2}), dt), p).item();
     EXPECT_NEAR(right, 0.0, 2e-7);
   }
@@ -110,7 +110,7 @@ TEST(BinaryFocalCrossentropy, MatchesKeras) {
                     kLogitsTrue, kLogits),
                 f32({0.00174837f, 1.15610251f}, {2}), 1e-5));
   Tensor t = f64({0, 1, 0, 0}, {2, 2}), p = f64({0.6, 0.4, 0.4, 0.6}, {2, 2});
-  EXPECT_TRUE(all_close(binary_focal_crossentropy(t, p), f64({0.32986466, 0.20579838}, {2}), 1e-8));
+  EXPECT_TRUE(all_close(binary_focal_crossentropy(t, p), f64({0.32986466, 0.20579838}, {2}), 1e-7));
   // gamma = 0 is plain binary crossentropy.
   EXPECT_TRUE(
       all_close(binary_focal_crossentropy(t, p, {.gamma = 0}), binary_crossentropy(t, p), 1e-12));
@@ -135,9 +135,9 @@ TEST(CategoricalCrossentropy, MatchesKeras) {
   EXPECT_NEAR(CategoricalCrossentropy({.reduction = "sum"})(kOneHot, kProbs).item(), 2.3538784,
               1e-7);
   EXPECT_TRUE(all_close(CategoricalCrossentropy({.reduction = "none"})(kOneHot, kProbs),
-                        f64({0.05129329, 2.30258509}, {2}), 1e-8));
+                        f64({0.05129329, 2.30258509}, {2}), 1e-7));
   EXPECT_TRUE(all_close(categorical_crossentropy(kOneHot, kProbs, {.label_smoothing = 0.1}),
-                        f64({0.68500134, 2.23327037}, {2}), 1e-8));
+                        f64({0.68500134, 2.23327037}, {2}), 1e-7));
 }
 
 TEST(CategoricalCrossentropy, NormalisesProbabilitiesAndUsesLogSoftmaxForLogits) {
@@ -147,7 +147,7 @@ TEST(CategoricalCrossentropy, NormalisesProbabilitiesAndUsesLogSoftmaxForLogits)
   Tensor x = f64({1.0, 2.0, -1.0, 0.5, 0.2, 3.0}, {2, 3});
   EXPECT_TRUE(
       all_close(categorical_crossentropy(kOneHot, x, {.from_logits = true, .label_smoothing = 0.1}),
-                f64({0.48234555, 0.31023124}, {2}), 1e-8));
+                f64({0.48234555, 0.31023124}, {2}), 1e-7));
   // Stable for huge logits.
   Tensor big = f32({1000.0f, 0.0f, -1000.0f}, {1, 3});
   EXPECT_NEAR(CategoricalCrossentropy({.from_logits = true})(f32({0, 1, 0}, {1, 3}), big).item(),
@@ -181,7 +181,7 @@ TEST(SparseCategoricalCrossentropy, MatchesKeras) {
   EXPECT_NEAR(SparseCategoricalCrossentropy({.reduction = "sum"})(y, kProbs).item(), 2.3538784,
               1e-7);
   EXPECT_TRUE(all_close(SparseCategoricalCrossentropy({.reduction = "none"})(y, kProbs),
-                        f64({0.05129329, 2.30258509}, {2}), 1e-8));
+                        f64({0.05129329, 2.30258509}, {2}), 1e-7));
 }
 
 TEST(SparseCategoricalCrossentropy, AcceptsIntAndFloatLabelsOfEitherShape) {

@@ -12,8 +12,12 @@ namespace {
 // sample_weight lined up with values: Keras's squeeze/expand, then trailing 1s so a (batch,)
 // weight broadcasts over (batch, steps) losses (Keras 2's rule; Keras 3 would misalign them).
 Tensor align_weight(const Tensor& values, Tensor weight, const std::string& who) {
-  Tensor v = values;
-  std::tie(v, weight) = squeeze_or_expand_to_same_rank(v, weight);
+  // Keras would expand (batch,) losses to (batch, 1) against a (batch, 1) weight; squeezing the
+  // weight instead keeps the losses' shape for reduction "none".
+  if (weight.rank() == values.rank() + 1 && weight.shape().back() == 1)
+    weight = weight.squeeze(-1);
+  else
+    weight = squeeze_or_expand_to_same_rank(values, weight).second;
   if (weight.rank() < values.rank()) {
     Shape s = weight.shape();
     while (s.rank() < values.rank()) s.push_back(1);
