@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,7 +31,7 @@ struct Tolerance {
 };
 
 struct Entry {
-  std::string name;           // the test's name: letters, digits and underscores
+  std::string name;  // the test's name: letters, digits and underscores
   OpFn fn;
   std::vector<Shape> shapes;  // inputs of the basic case
   double lo = -3.0;           // inputs are uniform in [lo, hi]
@@ -50,19 +51,32 @@ struct Entry {
   std::string looser = "";  // why f32/f64 are looser than the defaults, when they are
 };
 
-// An element-wise unary entry: a (7, 13) input, strided and special variants, 300k elements
-// for the threads check.
+// An element-wise unary entry: a (7, 13) input, strided and special variants, and 100k
+// elements (enough for 2 threads; not a multiple of the vector width) for the threads check.
 inline Entry unary(std::string name, OpFn fn, double lo = -3.0, double hi = 3.0) {
-  return {.name = std::move(name), .fn = std::move(fn), .shapes = {{7, 13}}, .lo = lo, .hi = hi,
-          .specials = true, .large = {{600, 500}}};
+  return {.name = std::move(name),
+          .fn = std::move(fn),
+          .shapes = {{7, 13}},
+          .lo = lo,
+          .hi = hi,
+          .specials = true,
+          .large = {{200, 501}}};
 }
 
-// An element-wise binary entry: two (7, 13) inputs, broadcast variants, 300k elements for the
-// threads check.
+// An element-wise binary entry: two (7, 13) inputs, broadcast variants, and 100k elements for
+// the threads check.
 inline Entry binary(std::string name, OpFn fn, double lo = -3.0, double hi = 3.0) {
-  return {.name = std::move(name), .fn = std::move(fn), .shapes = {{7, 13}, {7, 13}}, .lo = lo,
-          .hi = hi, .broadcast = true, .large = {{600, 500}, {600, 500}}};
+  return {.name = std::move(name),
+          .fn = std::move(fn),
+          .shapes = {{7, 13}, {7, 13}},
+          .lo = lo,
+          .hi = hi,
+          .broadcast = true,
+          .large = {{200, 501}, {200, 501}}};
 }
+
+// Prints an entry as its name in test failure messages.
+inline void PrintTo(const Entry& e, std::ostream* out) { *out << e.name; }
 
 // The test-name suffix of an entry (for INSTANTIATE_TEST_SUITE_P).
 inline std::string entry_name(const ::testing::TestParamInfo<Entry>& info) {
@@ -117,14 +131,41 @@ inline Tensor strided(const Shape& shape, double lo, double hi, DType dtype, uin
 inline Tensor specials(DType dtype) {
   const double inf = std::numeric_limits<double>::infinity();
   const double tiny = dtype == DType::f32 ? 1e-40 : 1e-310;  // denormal
-  const std::vector<double> base = {
-      std::numeric_limits<double>::quiet_NaN(), inf, -inf, 0.0, -0.0, tiny, -tiny, 1e-30, -1e-30,
-      88.5, -88.5, 100.0, -100.0, 1000.0, -1000.0, 1e30, -1e30, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0,
-      6.0, -6.0, 20.0, -20.0, 1e-7, -1e-7};
+  const std::vector<double> base = {std::numeric_limits<double>::quiet_NaN(),
+                                    inf,
+                                    -inf,
+                                    0.0,
+                                    -0.0,
+                                    tiny,
+                                    -tiny,
+                                    1e-30,
+                                    -1e-30,
+                                    88.5,
+                                    -88.5,
+                                    100.0,
+                                    -100.0,
+                                    1000.0,
+                                    -1000.0,
+                                    1e30,
+                                    -1e30,
+                                    0.5,
+                                    -0.5,
+                                    1.0,
+                                    -1.0,
+                                    3.0,
+                                    -3.0,
+                                    6.0,
+                                    -6.0,
+                                    20.0,
+                                    -20.0,
+                                    1e-7,
+                                    -1e-7};
   std::vector<double> all;
   for (int shift = 0; shift < 3; ++shift)
-    for (std::size_t i = 0; i < base.size(); ++i) all.push_back(base[(i + shift * 7) % base.size()]);
-  return tensor(all, Shape{static_cast<int64_t>(all.size())}, {.dtype = dtype, .device = Device::ref()});
+    for (std::size_t i = 0; i < base.size(); ++i)
+      all.push_back(base[(i + shift * 7) % base.size()]);
+  return tensor(all, Shape{static_cast<int64_t>(all.size())},
+                {.dtype = dtype, .device = Device::ref()});
 }
 
 // fn on `device` with inputs moved there (views kept), with recording off.
@@ -141,8 +182,8 @@ inline ::testing::AssertionResult matches_ref(const Entry& e, const std::vector<
   Tensor expected = run_on(e, inputs, Device::ref());
   Tensor actual = run_on(e, inputs, device);
   if (actual.dtype() != expected.dtype())
-    return ::testing::AssertionFailure() << "dtype " << dtype_name(actual.dtype()) << " vs "
-                                         << dtype_name(expected.dtype());
+    return ::testing::AssertionFailure()
+           << "dtype " << dtype_name(actual.dtype()) << " vs " << dtype_name(expected.dtype());
   return testing::all_close(actual, expected, tol.rtol, tol.atol);
 }
 
@@ -153,8 +194,8 @@ inline ::testing::AssertionResult bitwise_equal(const Tensor& a, const Tensor& b
   Tensor ca = a.contiguous(), cb = b.contiguous();
   if (std::memcmp(ca.raw_data(), cb.raw_data(), ca.numel() * dtype_size(ca.dtype())) == 0)
     return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "results differ: "
-                                       << testing::all_close(a, b, 0.0, 0.0).message();
+  return ::testing::AssertionFailure()
+         << "results differ: " << testing::all_close(a, b, 0.0, 0.0).message();
 }
 
 // Large inputs, made once per (shape, dtype, seed): they cost more than the ops.
@@ -196,9 +237,12 @@ inline void check(const Entry& e) {
       if (e.broadcast) {
         const Shape s = e.shapes[0];
         const Shape row{s.back()}, col{s[0], 1};
-        for (auto [name, shapes] : std::vector<std::pair<const char*, std::vector<Shape>>>{
-                 {"b row", {s, row}}, {"b column", {s, col}}, {"b scalar", {s, Shape{}}},
-                 {"a row", {row, s}}, {"a column", {col, s}}})
+        for (auto [name, shapes] :
+             std::vector<std::pair<const char*, std::vector<Shape>>>{{"b row", {s, row}},
+                                                                     {"b column", {s, col}},
+                                                                     {"b scalar", {s, Shape{}}},
+                                                                     {"a row", {row, s}},
+                                                                     {"a column", {col, s}}})
           EXPECT_TRUE(matches_ref(e, inputs_of(e, shapes, dtype), device, tol)) << name;
       }
       if (!e.large.empty()) {
@@ -215,7 +259,9 @@ inline void check(const Entry& e) {
           two = run_on(e, in, device);
         }
         EXPECT_TRUE(bitwise_equal(one, two)) << "1 vs 2 threads";
-        if (e.large_vs_ref) EXPECT_TRUE(matches_ref(e, in, device, tol)) << "large inputs";
+        if (e.large_vs_ref) {
+          EXPECT_TRUE(matches_ref(e, in, device, tol)) << "large inputs";
+        }
         if (e.broadcast) {
           // The row-broadcast path cuts rows at thread boundaries.
           std::vector<Tensor> rin = {in[0], large_input({e.large[1].back()}, e.lo, e.hi, dtype, 9)};

@@ -53,7 +53,7 @@ int main(int argc, char** argv) try {
     x_train = x_train.slice(0, 0, args.samples);
     y_train = y_train.slice(0, 0, args.samples);
   }
-  mz::Tensor x_test = mz::cast(data.x_test.reshape({-1, 784}), mz::DType::f32) / 255.0;
+  mz::Tensor x_test = data.x_test.reshape({-1, 784});
 
   mz::Sequential model({mz::Input({784}),
                         L::Rescaling(1.0 / 255),

@@ -47,9 +47,7 @@ class CsvParser {
   }
 
  private:
-  bool is_space(char c) const {
-    return (c == ' ' || c == '\t' || c == '\r') && c != delim_;
-  }
+  bool is_space(char c) const { return (c == ' ' || c == '\t' || c == '\r') && c != delim_; }
 
   // One field, trimmed; stops before the delimiter or the line end.
   std::string field(int64_t row, int column, bool& quoted) {
@@ -145,8 +143,7 @@ std::string convert(const std::string& t, DType dtype, Cell& cell) {
   }
   int64_t lo = dtype == DType::u8 ? 0 : dtype == DType::i32 ? INT32_MIN : INT64_MIN;
   int64_t hi = dtype == DType::u8 ? 255 : dtype == DType::i32 ? INT32_MAX : INT64_MAX;
-  if (cell.i < lo || cell.i > hi)
-    return str("\"", t, "\" is out of range for ", dtype_name(dtype));
+  if (cell.i < lo || cell.i > hi) return str("\"", t, "\" is out of range for ", dtype_name(dtype));
   return "";
 }
 

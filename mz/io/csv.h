@@ -13,7 +13,7 @@ namespace mz::io {
 // A column by header name ("species") or by 0-based index (4).
 class CsvColumn {
  public:
-  CsvColumn(const char* name) : name_(name), by_name_(true) {}            // NOLINT: implicit
+  CsvColumn(const char* name) : name_(name), by_name_(true) {}             // NOLINT: implicit
   CsvColumn(std::string name) : name_(std::move(name)), by_name_(true) {}  // NOLINT
   CsvColumn(int index) : index_(index) {}                                  // NOLINT
   bool by_name() const { return by_name_; }
@@ -29,7 +29,7 @@ class CsvColumn {
 
 // read_csv's options: read_csv("iris.csv", {.label_column = "species"}).
 struct CsvOptions {
-  bool header = true;    // the first row names the columns
+  bool header = true;  // the first row names the columns
   char delimiter = ',';
   // The column that becomes y; unset: every column goes to x and y stays undefined.
   std::optional<CsvColumn> label_column;

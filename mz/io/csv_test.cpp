@@ -63,9 +63,9 @@ TEST(ReadCsv, NonNumericCellNamesRowAndColumn) {
   TempDir dir;
   const std::string path = dir.file("data.csv");
   write_text(path, "petal_length,petal_width\n1.0,2.0\n3.0,abc\n");
-  MZ_EXPECT_THROW_MSG(read_csv(path), FormatError,
-                      str("read_csv \"", path,
-                          "\": row 3, column 2 (\"petal_width\"): \"abc\" is not a number."));
+  MZ_EXPECT_THROW_MSG(
+      read_csv(path), FormatError,
+      str("read_csv \"", path, "\": row 3, column 2 (\"petal_width\"): \"abc\" is not a number."));
   write_text(path, "1,2\n3,\n");
   MZ_EXPECT_THROW_MSG(read_csv(path, {.header = false}), FormatError,
                       "row 2, column 2: an empty cell is not a number.");

@@ -52,15 +52,15 @@ std::vector<uint8_t> read_file(const std::string& path, const std::string& who) 
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) throw IoError(str(who, ": cannot open the file: ", reason(errno), "."));
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) throw IoError(str(who, ": cannot stat the file: ", reason(errno), "."));
+  if (::fstat(f.fd, &st) != 0)
+    throw IoError(str(who, ": cannot stat the file: ", reason(errno), "."));
   if (S_ISDIR(st.st_mode)) throw IoError(str(who, ": cannot open the file: it is a directory."));
   std::vector<uint8_t> bytes(static_cast<std::size_t>(st.st_size));
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::read(f.fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0)
-      throw IoError(str(who, ": read failed at byte ", done, ": ", reason(errno), "."));
+    if (n < 0) throw IoError(str(who, ": read failed at byte ", done, ": ", reason(errno), "."));
     if (n == 0) break;  // the file shrank while we read it
     done += static_cast<std::size_t>(n);
   }

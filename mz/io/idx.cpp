@@ -62,8 +62,9 @@ class Stream {
     gzbuffer(gz_, 1 << 18);
 #else
     ::close(fd_);
-    throw BackendError(str(who, ": the file is gzip-compressed, but merezha was built without "
-                                "zlib: gunzip it, or install zlib1g-dev and rebuild."));
+    throw BackendError(str(who,
+                           ": the file is gzip-compressed, but merezha was built without "
+                           "zlib: gunzip it, or install zlib1g-dev and rebuild."));
 #endif
   }
   ~Stream() {
@@ -101,8 +102,8 @@ class Stream {
       ssize_t got = ::read(fd_, dst, n);
       if (got >= 0) return static_cast<long>(got);
       if (errno != EINTR)
-        throw IoError(str(who_, ": read failed at byte ", offset_, ": ", std::strerror(errno),
-                          "."));
+        throw IoError(
+            str(who_, ": read failed at byte ", offset_, ": ", std::strerror(errno), "."));
     }
   }
 
@@ -115,8 +116,7 @@ class Stream {
       truncated_ = true;
       return got > 0 ? got : 0;
     }
-    if (err == Z_ERRNO)
-      throw IoError(str(who_, ": read failed: ", std::strerror(errno), "."));
+    if (err == Z_ERRNO) throw IoError(str(who_, ": read failed: ", std::strerror(errno), "."));
     if (err != Z_OK)
       throw FormatError(str(who_, ": corrupt gzip data near decompressed byte ",
                             offset_ + static_cast<uint64_t>(got > 0 ? got : 0), ": ", msg, "."));
@@ -150,9 +150,10 @@ struct IdxType {
   std::size_t size;
   DType dtype;  // what merezha stores it as
 };
-constexpr IdxType kIdxTypes[] = {{0x08, "uint8", 1, DType::u8},    {0x09, "int8", 1, DType::i32},
-                                 {0x0B, "int16", 2, DType::i32},   {0x0C, "int32", 4, DType::i32},
-                                 {0x0D, "float32", 4, DType::f32}, {0x0E, "float64", 8, DType::f64}};
+constexpr IdxType kIdxTypes[] = {
+    {0x08, "uint8", 1, DType::u8},    {0x09, "int8", 1, DType::i32},
+    {0x0B, "int16", 2, DType::i32},   {0x0C, "int32", 4, DType::i32},
+    {0x0D, "float32", 4, DType::f32}, {0x0E, "float64", 8, DType::f64}};
 
 // Converts n big-endian elements of `size` bytes in place to the host's order.
 void from_big_endian(uint8_t* p, std::size_t n, std::size_t size) {
@@ -217,8 +218,8 @@ Tensor read_idx(const std::string& path) {
   // Check the promise against what the file can hold before allocating anything.
   if (!s.gzip() && file_bytes != promised) {
     if (file_bytes < promised)
-      throw FormatError(str(who, ": file ends at byte ", file_bytes, ", header promises ",
-                            promised, "."));
+      throw FormatError(
+          str(who, ": file ends at byte ", file_bytes, ", header promises ", promised, "."));
     throw FormatError(str(who, ": file is ", file_bytes, " bytes, but its header (dims ", shape,
                           " of ", type->name, ") promises ", promised, "."));
   }
@@ -254,8 +255,9 @@ Tensor read_idx(const std::string& path) {
                             ", where its header (dims ", shape, " of ", type->name,
                             ") says it ends."));
     if (s.truncated())
-      throw FormatError(str(who, ": gzip stream is cut short after the data (its trailer is "
-                                 "missing): the file is truncated."));
+      throw FormatError(str(who,
+                            ": gzip stream is cut short after the data (its trailer is "
+                            "missing): the file is truncated."));
   }
   Device want = default_device();
   return want == out.device() ? out : out.to(want);

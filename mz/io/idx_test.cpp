@@ -13,8 +13,8 @@ namespace mz::io {
 namespace {
 
 using mz::testing::Bytes;
-using mz::testing::TempDir;
 using mz::testing::put_be;
+using mz::testing::TempDir;
 using mz::testing::write_bytes;
 
 // An IDX file: header for `dims` of type `code`, then `data` (already big-endian).
@@ -103,9 +103,9 @@ TEST(ReadIdx, TruncatedFileNamesTheOffset) {
   }
   for (std::size_t cut : {12, 13, 20, 23}) {  // inside the data
     write_bytes(path, Bytes(full.begin(), full.begin() + cut));
-    MZ_EXPECT_THROW_MSG(read_idx(path), FormatError,
-                        str("read_idx \"", path, "\": file ends at byte ", cut,
-                            ", header promises 24."));
+    MZ_EXPECT_THROW_MSG(
+        read_idx(path), FormatError,
+        str("read_idx \"", path, "\": file ends at byte ", cut, ", header promises 24."));
   }
 }
 
@@ -203,11 +203,13 @@ void write_mnist(const TempDir& dir, uint32_t n_train, uint32_t n_test, uint32_t
     for (uint32_t i = 0; i < n; ++i) d.push_back(static_cast<uint8_t>(i % 10));
     return d;
   };
-  write_bytes(dir.file("train-images-idx3-ubyte"), idx(0x08, {n_train, 4, 4}, u8_data(16 * n_train)));
+  write_bytes(dir.file("train-images-idx3-ubyte"),
+              idx(0x08, {n_train, 4, 4}, u8_data(16 * n_train)));
   write_bytes(dir.file("train-labels-idx1-ubyte.gz"),
               mz::testing::gzip_stored(idx(0x08, {n_train}, labels(n_train))));
   write_bytes(dir.file("t10k-images-idx3-ubyte"), idx(0x08, {n_test, 4, 4}, u8_data(16 * n_test)));
-  write_bytes(dir.file("t10k-labels-idx1-ubyte"), idx(0x08, {n_test_labels}, labels(n_test_labels)));
+  write_bytes(dir.file("t10k-labels-idx1-ubyte"),
+              idx(0x08, {n_test_labels}, labels(n_test_labels)));
 }
 
 TEST(LoadMnist, ReadsTheFourFiles) {
@@ -232,7 +234,8 @@ TEST(LoadMnist, CountMismatchAndMissingFiles) {
   MZ_EXPECT_THROW_MSG(load_mnist(d), Error, "holds 3 images but");
   std::filesystem::remove(dir.file("t10k-labels-idx1-ubyte"));
   MZ_EXPECT_THROW_MSG(load_fashion_mnist(d), IoError,
-                      str("load_fashion_mnist \"", d, "\": neither t10k-labels-idx1-ubyte nor "
+                      str("load_fashion_mnist \"", d,
+                          "\": neither t10k-labels-idx1-ubyte nor "
                           "t10k-labels-idx1-ubyte.gz is in the directory."));
 }
 

@@ -50,16 +50,25 @@ std::string hex_bytes(const uint8_t* p, std::size_t n) {
 // NumPy's name for a dtype descr kind we refuse.
 std::string refused_name(char kind, int size) {
   switch (kind) {
-    case 'c': return str("complex", size * 8);
-    case 'f': return str("float", size * 8);
-    case 'U': return "str (unicode)";
+    case 'c':
+      return str("complex", size * 8);
+    case 'f':
+      return str("float", size * 8);
+    case 'U':
+      return "str (unicode)";
     case 'S':
-    case 'a': return "bytes";
-    case 'O': return "object (pickled Python objects)";
-    case 'V': return "void (raw or structured records)";
-    case 'M': return "datetime64";
-    case 'm': return "timedelta64";
-    default: return "unknown";
+    case 'a':
+      return "bytes";
+    case 'O':
+      return "object (pickled Python objects)";
+    case 'V':
+      return "void (raw or structured records)";
+    case 'M':
+      return "datetime64";
+    case 'm':
+      return "timedelta64";
+    default:
+      return "unknown";
   }
 }
 
@@ -74,8 +83,8 @@ struct NpyType {
   }
   // True when the bytes are already merezha's: f4, f8, i4, i8, u1 in the host's order.
   bool same_layout() const {
-    return !swap() && std::size_t(size) == dtype_size(dtype) && (kind == 'f' || kind == 'i' ||
-                                                                 (kind == 'u' && size == 1));
+    return !swap() && std::size_t(size) == dtype_size(dtype) &&
+           (kind == 'f' || kind == 'i' || (kind == 'u' && size == 1));
   }
 };
 
@@ -125,7 +134,10 @@ class HeaderParser {
       ++pos_;
     if (pos_ != s_.size()) fail(str("unexpected ", shown(), " after the closing '}'"));
     if (!seen_descr || !seen_fortran || !seen_shape)
-      fail(str("the header lacks '", !seen_descr ? "descr" : !seen_fortran ? "fortran_order" : "shape",
+      fail(str("the header lacks '",
+               !seen_descr     ? "descr"
+               : !seen_fortran ? "fortran_order"
+                               : "shape",
                "': expected the keys 'descr', 'fortran_order' and 'shape'"));
   }
 
@@ -172,7 +184,8 @@ class HeaderParser {
     for (;;) {
       ws();
       if (peek() == ')') break;
-      if (peek() < '0' || peek() > '9') fail(str("expected a dimension (0 or more), got ", shown()));
+      if (peek() < '0' || peek() > '9')
+        fail(str("expected a dimension (0 or more), got ", shown()));
       uint64_t v = 0;
       while (peek() >= '0' && peek() <= '9') {
         if (v > (uint64_t{1} << 58)) fail("a dimension is too large");
@@ -212,32 +225,43 @@ NpyType parse_descr(const std::string& descr, uint64_t at, const std::string& wh
   if (std::strchr("<>|=", descr[0])) ++i;
   t.kind = descr[i++];
   std::string digits = descr.substr(i);
-  const bool numeric = !digits.empty() && digits.size() <= 3 &&
-                       std::all_of(digits.begin(), digits.end(),
-                                   [](char c) { return c >= '0' && c <= '9'; });
+  const bool numeric =
+      !digits.empty() && digits.size() <= 3 &&
+      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
   const int size = numeric ? std::stoi(digits) : 0;
   t.size = size;
   auto refuse = [&]() {
-    return bad(str("(", refused_name(t.kind, size), ") is not supported: merezha reads ", supported));
+    return bad(
+        str("(", refused_name(t.kind, size), ") is not supported: merezha reads ", supported));
   };
   if (t.kind != '\0' && std::strchr("cUSaOVMm", t.kind)) throw refuse();
   if (!numeric) throw bad(str("is not a dtype: expected one of ", supported));
   switch (t.kind) {
     case 'f':
-      if (size == 2 || size == 4) t.dtype = DType::f32;
-      else if (size == 8) t.dtype = DType::f64;
-      else throw refuse();
+      if (size == 2 || size == 4)
+        t.dtype = DType::f32;
+      else if (size == 8)
+        t.dtype = DType::f64;
+      else
+        throw refuse();
       break;
     case 'i':
-      if (size == 1 || size == 2 || size == 4) t.dtype = DType::i32;
-      else if (size == 8) t.dtype = DType::i64;
-      else throw bad(str("is not a dtype: expected one of ", supported));
+      if (size == 1 || size == 2 || size == 4)
+        t.dtype = DType::i32;
+      else if (size == 8)
+        t.dtype = DType::i64;
+      else
+        throw bad(str("is not a dtype: expected one of ", supported));
       break;
     case 'u':
-      if (size == 1) t.dtype = DType::u8;
-      else if (size == 2) t.dtype = DType::i32;
-      else if (size == 4 || size == 8) t.dtype = DType::i64;
-      else throw bad(str("is not a dtype: expected one of ", supported));
+      if (size == 1)
+        t.dtype = DType::u8;
+      else if (size == 2)
+        t.dtype = DType::i32;
+      else if (size == 4 || size == 8)
+        t.dtype = DType::i64;
+      else
+        throw bad(str("is not a dtype: expected one of ", supported));
       break;
     case 'b':
       if (size != 1) throw bad(str("is not a dtype: expected one of ", supported));
@@ -290,22 +314,34 @@ void convert(const uint8_t* src, D* dst, std::size_t n, const NpyType& t, const 
     for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<D>(fn(src + i * sz));
   };
   switch (t.kind) {
-    case 'b': each([](const uint8_t* p) { return *p != 0 ? 1 : 0; }); return;
+    case 'b':
+      each([](const uint8_t* p) { return *p != 0 ? 1 : 0; });
+      return;
     case 'f':
-      if (sz == 2) each([&](const uint8_t* p) { return half_to_float(load<uint16_t>(p, sw)); });
-      else if (sz == 4) each([&](const uint8_t* p) { return load<float>(p, sw); });
-      else each([&](const uint8_t* p) { return load<double>(p, sw); });
+      if (sz == 2)
+        each([&](const uint8_t* p) { return half_to_float(load<uint16_t>(p, sw)); });
+      else if (sz == 4)
+        each([&](const uint8_t* p) { return load<float>(p, sw); });
+      else
+        each([&](const uint8_t* p) { return load<double>(p, sw); });
       return;
     case 'i':
-      if (sz == 1) each([&](const uint8_t* p) { return load<int8_t>(p, sw); });
-      else if (sz == 2) each([&](const uint8_t* p) { return load<int16_t>(p, sw); });
-      else if (sz == 4) each([&](const uint8_t* p) { return load<int32_t>(p, sw); });
-      else each([&](const uint8_t* p) { return load<int64_t>(p, sw); });
+      if (sz == 1)
+        each([&](const uint8_t* p) { return load<int8_t>(p, sw); });
+      else if (sz == 2)
+        each([&](const uint8_t* p) { return load<int16_t>(p, sw); });
+      else if (sz == 4)
+        each([&](const uint8_t* p) { return load<int32_t>(p, sw); });
+      else
+        each([&](const uint8_t* p) { return load<int64_t>(p, sw); });
       return;
     default:  // 'u'
-      if (sz == 1) each([&](const uint8_t* p) { return load<uint8_t>(p, sw); });
-      else if (sz == 2) each([&](const uint8_t* p) { return load<uint16_t>(p, sw); });
-      else if (sz == 4) each([&](const uint8_t* p) { return load<uint32_t>(p, sw); });
+      if (sz == 1)
+        each([&](const uint8_t* p) { return load<uint8_t>(p, sw); });
+      else if (sz == 2)
+        each([&](const uint8_t* p) { return load<uint16_t>(p, sw); });
+      else if (sz == 4)
+        each([&](const uint8_t* p) { return load<uint32_t>(p, sw); });
       else
         for (std::size_t i = 0; i < n; ++i) {
           uint64_t v = load<uint64_t>(src + i * sz, sw);
@@ -349,9 +385,10 @@ Tensor decode_npy(const NpySource& src, const std::string& who) {
   std::size_t have = static_cast<std::size_t>(std::min<uint64_t>(src.size, 12));
   src.read(0, pre, have);
   if (have < 6 || std::memcmp(pre, kMagic, 6) != 0)
-    throw FormatError(str(who, ": bad magic at byte 0: expected 93 4e 55 4d 50 59 (\"\\x93NUMPY\"),",
-                          " got ", have ? hex_bytes(pre, std::min<std::size_t>(have, 6)) : "nothing",
-                          ". Is this a .npy file?"));
+    throw FormatError(
+        str(who, ": bad magic at byte 0: expected 93 4e 55 4d 50 59 (\"\\x93NUMPY\"),", " got ",
+            have ? hex_bytes(pre, std::min<std::size_t>(have, 6)) : "nothing",
+            ". Is this a .npy file?"));
   if (have < 8)
     throw FormatError(str(who, ": file ends at byte ", have, ", but the preamble needs 10 bytes."));
   const int major = pre[6], minor = pre[7];
@@ -426,11 +463,21 @@ std::string npy_preamble(DType dtype, const Shape& shape) {
   const bool little = std::endian::native == std::endian::little;
   std::string descr;
   switch (dtype) {
-    case DType::f32: descr = "f4"; break;
-    case DType::f64: descr = "f8"; break;
-    case DType::i32: descr = "i4"; break;
-    case DType::i64: descr = "i8"; break;
-    case DType::u8: descr = "u1"; break;
+    case DType::f32:
+      descr = "f4";
+      break;
+    case DType::f64:
+      descr = "f8";
+      break;
+    case DType::i32:
+      descr = "i4";
+      break;
+    case DType::i64:
+      descr = "i8";
+      break;
+    case DType::u8:
+      descr = "u1";
+      break;
   }
   descr.insert(descr.begin(), dtype == DType::u8 ? '|' : little ? '<' : '>');
   std::string dims;
@@ -438,8 +485,8 @@ std::string npy_preamble(DType dtype, const Shape& shape) {
   if (shape.rank() == 1) dims += ",";
   // NumPy 1.24's _write_array_header: keys sorted, ", " after each, then spare spaces so the
   // first axis can grow to 21 digits in place, then padding to a multiple of 64 and '\n'.
-  std::string header = str("{'descr': '", descr, "', 'fortran_order': False, 'shape': (", dims,
-                           "), }");
+  std::string header =
+      str("{'descr': '", descr, "', 'fortran_order': False, 'shape': (", dims, "), }");
   if (shape.rank() > 0) header.append(21 - std::to_string(shape[0]).size(), ' ');
   // Format 1.0 always suffices: with at most 8 dims the header stays far below 65535 bytes.
   header.append(64 - (10 + header.size() + 1) % 64, ' ');
@@ -497,7 +544,6 @@ void write_npy(const std::string& path, const Tensor& t) {
                             who);
 }
 
-
 // ----- .npz -----
 
 namespace {
@@ -545,8 +591,8 @@ std::vector<uint8_t> read_member(zip_t* za, zip_uint64_t index, uint64_t size,
     zip_uint64_t want = done < size ? size - done : 1;
     zip_int64_t got = zip_fread(m.zf, dst, want);
     if (got < 0)
-      throw FormatError(str(who, ": corrupt data near byte ", done, " of the member: ",
-                            zip_file_strerror(m.zf), "."));
+      throw FormatError(str(who, ": corrupt data near byte ", done,
+                            " of the member: ", zip_file_strerror(m.zf), "."));
     if (got == 0) break;
     if (done >= size)
       throw FormatError(str(who, ": the member holds more than the ", size,
@@ -554,8 +600,10 @@ std::vector<uint8_t> read_member(zip_t* za, zip_uint64_t index, uint64_t size,
     done += static_cast<uint64_t>(got);
   }
   if (done < size)
-    throw FormatError(str(who, ": the member ends at byte ", done, ", its directory entry "
-                               "declares ", size, "."));
+    throw FormatError(str(who, ": the member ends at byte ", done,
+                          ", its directory entry "
+                          "declares ",
+                          size, "."));
   return bytes;
 }
 #endif
@@ -581,8 +629,8 @@ std::map<std::string, Tensor> read_npz(const std::string& path) {
     zip_stat_init(&st);
     if (zip_stat_index(a.za, static_cast<zip_uint64_t>(i), 0, &st) != 0 ||
         !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
-      throw FormatError(str(who, ": directory entry ", i, " is unreadable: ", zip_strerror(a.za),
-                            "."));
+      throw FormatError(
+          str(who, ": directory entry ", i, " is unreadable: ", zip_strerror(a.za), "."));
     const std::string name = st.name;
     const std::string member = str(who, ": member \"", name, "\"");
     if (name.size() < 5 || name.compare(name.size() - 4, 4, ".npy") != 0)
@@ -605,8 +653,9 @@ std::map<std::string, Tensor> read_npz(const std::string& path) {
   }
   return out;
 #else
-  throw BackendError(str(who, ": merezha was built without libzip: install libzip-dev and "
-                              "rebuild, or save the arrays as .npy files."));
+  throw BackendError(str(who,
+                         ": merezha was built without libzip: install libzip-dev and "
+                         "rebuild, or save the arrays as .npy files."));
 #endif
 }
 
@@ -615,8 +664,8 @@ void write_npz(const std::string& path, const std::map<std::string, Tensor>& arr
   const std::string who = detail::who_file("write_npz", path);
   for (const auto& [key, t] : arrays) {
     if (key.empty() || key.find('/') != std::string::npos || key.find('\\') != std::string::npos)
-      throw ValueError(str(who, ": array names must be non-empty and hold no '/' or '\\', got \"",
-                           key, "\"."));
+      throw ValueError(
+          str(who, ": array names must be non-empty and hold no '/' or '\\', got \"", key, "\"."));
   }
 #ifdef MZ_HAVE_LIBZIP
   // Members are built in memory, the archive too; then one atomic write.
@@ -632,7 +681,8 @@ void write_npz(const std::string& path, const std::map<std::string, Tensor>& arr
   zip_error_t err;
   zip_error_init(&err);
   zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &err);
-  if (!buffer) throw IoError(str(who, ": cannot make a zip buffer: ", zip_error_strerror(&err), "."));
+  if (!buffer)
+    throw IoError(str(who, ": cannot make a zip buffer: ", zip_error_strerror(&err), "."));
   zip_t* za = zip_open_from_source(buffer, ZIP_TRUNCATE, &err);
   if (!za) {
     zip_source_free(buffer);
@@ -674,8 +724,9 @@ void write_npz(const std::string& path, const std::map<std::string, Tensor>& arr
   if (!ok) throw IoError(str(who, ": cannot read back the zip archive from memory."));
   detail::write_file_atomic(path, {{image.data(), image.size()}}, who);
 #else
-  throw BackendError(str(who, ": merezha was built without libzip: install libzip-dev and "
-                              "rebuild, or save the arrays as .npy files."));
+  throw BackendError(str(who,
+                         ": merezha was built without libzip: install libzip-dev and "
+                         "rebuild, or save the arrays as .npy files."));
 #endif
 }
 

@@ -13,10 +13,10 @@ namespace mz::io {
 namespace {
 
 using mz::testing::Bytes;
-using mz::testing::TempDir;
 using mz::testing::put_be;
 using mz::testing::put_le;
 using mz::testing::read_bytes;
+using mz::testing::TempDir;
 using mz::testing::write_bytes;
 
 std::string golden(const std::string& name) { return std::string(MZ_GOLDEN_DIR) + "/npy/" + name; }
@@ -81,8 +81,8 @@ TEST(ReadNpy, NumPyGoldensConvertedDtypes) {
 }
 
 TEST(ReadNpy, NumPyGoldensSpecialValuesScalarsEmptyAndVersions) {
-  std::vector<uint32_t> bits = {0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0x00000001u,
-                                0x7f7fffffu};
+  std::vector<uint32_t> bits = {0x80000000u, 0x7f800000u, 0xff800000u,
+                                0x7fc00000u, 0x00000001u, 0x7f7fffffu};
   std::vector<float> special;
   for (uint32_t b : bits) special.push_back(std::bit_cast<float>(b));
   EXPECT_TRUE(same_bits(read_npy(golden("f4_special.npy")), {6}, special));
@@ -160,7 +160,8 @@ TEST(ReadNpy, HandMadeByteOrdersOrdersAndVersions) {
   // The same in C order, little-endian, version 1, double-quoted keys, no trailing comma.
   Bytes c_le;
   for (int v = 0; v < 6; ++v) put_le(c_le, static_cast<uint32_t>(v), 4);
-  write_bytes(path, npy(1, "{\"descr\": \"<i4\", \"fortran_order\": False, \"shape\": (2,3)}", c_le));
+  write_bytes(path,
+              npy(1, "{\"descr\": \"<i4\", \"fortran_order\": False, \"shape\": (2,3)}", c_le));
   EXPECT_TRUE(same_bits(read_npy(path), {2, 3}, std::vector<int32_t>{0, 1, 2, 3, 4, 5}));
   // 0-d big-endian float64, and a 0-size big-endian float32.
   Bytes d;
@@ -212,8 +213,9 @@ TEST(ReadNpy, CorruptHeaders) {
     write_bytes(path, bytes);
     MZ_EXPECT_THROW_MSG(read_npy(path), FormatError, text);
   };
-  expect({'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0},
-         "bad magic at byte 0: expected 93 4e 55 4d 50 59 (\"\\x93NUMPY\"), got 50 4b 03 04 00 00.");
+  expect(
+      {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0},
+      "bad magic at byte 0: expected 93 4e 55 4d 50 59 (\"\\x93NUMPY\"), got 50 4b 03 04 00 00.");
   Bytes v4 = npy(1, dict("<f4", false, "(1,)"), {0, 0, 0, 0});
   v4[6] = 4;
   expect(v4, "format version at byte 6 is 4.0: expected 1.0, 2.0 or 3.0.");
@@ -314,6 +316,19 @@ TEST(ReadNpz, CorruptArchivesAndMembers) {
                       "member \"notes.txt\": expected only .npy members in a .npz archive.");
   write_bytes(path, mz::testing::zip_stored({{"w.npy", member}, {"w.npy", member}}));
   MZ_EXPECT_THROW_MSG(read_npz(path), FormatError, str("read_npz \"", path, "\""));
+  // A member declaring 300 MB inflated from 152 bytes: refused before reading (a zip bomb).
+  Bytes bomb = mz::testing::zip_stored({{"w.npy", member}});
+  const std::size_t central = 30 + 5 + member.size();
+  for (std::size_t at : {std::size_t{8}, central + 10}) bomb[at] = 8;  // method: deflate
+  for (std::size_t at : {std::size_t{22}, central + 24}) {             // uncompressed size
+    Bytes size;
+    put_le(size, 300000000, 4);
+    std::copy(size.begin(), size.end(), bomb.begin() + at);
+  }
+  write_bytes(path, bomb);
+  MZ_EXPECT_THROW_MSG(read_npz(path), FormatError,
+                      "member \"w.npy\": declares 300000000 bytes from 152 compressed (more than "
+                      "100x): refusing a likely zip bomb.");
   // The hand-made archive itself is fine.
   write_bytes(path, mz::testing::zip_stored({{"w.npy", member}}));
   EXPECT_TRUE(same_bits(read_npz(path)["w"], {2, 3}, floats<float>(6)));

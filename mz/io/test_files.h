@@ -41,7 +41,8 @@ class TempDir {
 
 inline void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 inline void write_text(const std::string& path, const std::string& text) {
@@ -102,10 +103,10 @@ inline Bytes zip_stored(const std::vector<std::pair<std::string, Bytes>>& member
     const uint64_t n = data.size();
     auto common = [&](Bytes& b) {  // version needed .. extra length, shared by both headers
       put_le(b, 20, 2);
-      put_le(b, 0, 2);       // flags
-      put_le(b, 0, 2);       // method: stored
-      put_le(b, 0, 2);       // time
-      put_le(b, 0x21, 2);    // date: 1980-01-01
+      put_le(b, 0, 2);     // flags
+      put_le(b, 0, 2);     // method: stored
+      put_le(b, 0, 2);     // time
+      put_le(b, 0x21, 2);  // date: 1980-01-01
       put_le(b, crc, 4);
       put_le(b, n, 4);
       put_le(b, n, 4);

@@ -32,8 +32,9 @@ void check_same_samples(const char* who, const Tensor& x, const Tensor& y,
 
 void check_compiled(const Model& model, const char* who) {
   if (!model.compiled())
-    throw ValueError(str(who, ": the model must be compiled first: call compile() with a loss "
-                              "and an optimizer."));
+    throw ValueError(str(who,
+                         ": the model must be compiled first: call compile() with a loss "
+                         "and an optimizer."));
 }
 
 void check_batch_size(const char* who, int64_t batch_size) {

@@ -4,7 +4,10 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
+#include <sstream>
 
+#include "mz/nn/callbacks/terminate_on_nan.h"
 #include "mz/nn/layers/dense.h"
 #include "mz/nn/layers/input_layer.h"
 #include "mz/nn/losses/mean_squared_error.h"
@@ -47,10 +50,10 @@ std::pair<Tensor, Tensor> blobs(int64_t n, uint64_t seed = 5) {
 
 std::shared_ptr<Sequential> regressor(uint64_t seed = 1) {
   set_seed(seed);
-  auto model = std::make_shared<Sequential>(std::vector<LayerPtr>{
-      Input({3}), L::Dense(8, {.activation = "tanh"}), L::Dense(1)});
-  model->compile({.optimizer = optimizers::SGD({.learning_rate = 0.1}),
-                  .loss = losses::MeanSquaredError()});
+  auto model = std::make_shared<Sequential>(
+      std::vector<LayerPtr>{Input({3}), L::Dense(8, {.activation = "tanh"}), L::Dense(1)});
+  model->compile(
+      {.optimizer = optimizers::SGD({.learning_rate = 0.1}), .loss = losses::MeanSquaredError()});
   return model;
 }
 
@@ -124,6 +127,48 @@ TEST(Fit, LearnsTwoBlobs) {
   EXPECT_GE(right, 58);
 }
 
+TEST(Fit, ReportsCompiledMetrics) {
+  auto [x, y] = blobs(40);
+  set_seed(2);
+  Sequential model({Input({2}), L::Dense(2)});
+  model.compile({.optimizer = "adam",
+                 .loss = losses::SparseCategoricalCrossentropy({.from_logits = true}),
+                 .metrics = {"accuracy"}});
+  History h =
+      model.fit(x, y, {.batch_size = 8, .epochs = 2, .verbose = 0, .validation_split = 0.25});
+  std::vector<std::string> keys;
+  for (const auto& [key, values] : h.history) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"accuracy", "loss", "val_accuracy", "val_loss"}));
+  // The metric resolves to SparseCategoricalAccuracy named "accuracy", as in Keras.
+  ASSERT_EQ(model.metrics().size(), 1u);
+  EXPECT_EQ(model.metrics()[0]->class_name(), "SparseCategoricalAccuracy");
+  Logs logs = model.evaluate(x, y, {.batch_size = 16, .verbose = 0});
+  std::vector<int64_t> p = argmax(model.predict(x), -1).to_vector<int64_t>();
+  std::vector<int64_t> t = y.to_vector<int64_t>();
+  double right = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) right += p[i] == t[i];
+  EXPECT_NEAR(logs.at("accuracy"), right / 40.0, 1e-6);
+  // train_on_batch resets the metrics: each call reports its own batch.
+  Tensor x0 = x.slice(0, 0, 1), y0 = y.slice(0, 0, 1);
+  double single = model.test_on_batch(x0, y0).at("accuracy");
+  EXPECT_TRUE(single == 0.0 || single == 1.0);
+  EXPECT_EQ(model.train_on_batch(x0, y0).at("accuracy"), single);
+}
+
+TEST(Fit, AddsAProgressBarUnlessSilent) {
+  auto [x, y] = regression(8);
+  auto model = regressor();
+  std::ostringstream captured;
+  std::streambuf* saved = std::cout.rdbuf(captured.rdbuf());
+  model->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0});
+  std::string silent = captured.str();
+  model->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 2});
+  std::cout.rdbuf(saved);
+  EXPECT_EQ(silent, "");
+  EXPECT_NE(captured.str().find("Epoch 2/2"), std::string::npos) << captured.str();
+  EXPECT_NE(captured.str().find("loss: "), std::string::npos) << captured.str();
+}
+
 TEST(Fit, RejectsMismatchedSampleCounts) {
   auto model = regressor();
   MZ_EXPECT_THROW_MSG(model->fit(zeros({60000, 3}), zeros({59999, 1})), ValueError,
@@ -134,10 +179,10 @@ TEST(Fit, RejectsMismatchedSampleCounts) {
                       ValueError, "Model.fit: validation_split must be in [0, 1), got 1.");
   MZ_EXPECT_THROW_MSG(model->fit(zeros({4, 3}), zeros({4, 1}), {.batch_size = 0}), ValueError,
                       "Model.fit: batch_size must be positive, got 0.");
-  MZ_EXPECT_THROW_MSG(
-      model->fit(zeros({4, 3}), zeros({4, 1}),
-                 {.class_weight = {{0, 1.0}}, .sample_weight = ones({4})}),
-      ValueError, "Model.fit: class_weight and sample_weight cannot be given together");
+  MZ_EXPECT_THROW_MSG(model->fit(zeros({4, 3}), zeros({4, 1}),
+                                 {.class_weight = {{0, 1.0}}, .sample_weight = ones({4})}),
+                      ValueError,
+                      "Model.fit: class_weight and sample_weight cannot be given together");
 }
 
 TEST(Fit, NeedsCompile) {
@@ -152,13 +197,14 @@ TEST(Fit, ValidationSplitHoldsOutTheTail) {
   auto [x, y] = regression(40);
   auto model = regressor();
   auto rec = std::make_shared<Recorder>();
-  History h = model->fit(x, y, {.batch_size = 8, .epochs = 1, .verbose = 0, .callbacks = {rec},
-                                .validation_split = 0.25});
-  EXPECT_EQ(rec->params().steps, 4);           // 30 training samples in batches of 8
+  History h = model->fit(
+      x, y,
+      {.batch_size = 8, .epochs = 1, .verbose = 0, .callbacks = {rec}, .validation_split = 0.25});
+  EXPECT_EQ(rec->params().steps, 4);  // 30 training samples in batches of 8
   EXPECT_EQ(rec->count("train_batch_end"), 4);
   EXPECT_EQ(rec->count("test_batch_end"), 2);  // the last 10 samples
-  Logs tail = model->evaluate(x.slice(0, 30, 40), y.slice(0, 30, 40),
-                              {.batch_size = 8, .verbose = 0});
+  Logs tail =
+      model->evaluate(x.slice(0, 30, 40), y.slice(0, 30, 40), {.batch_size = 8, .verbose = 0});
   ASSERT_EQ(h.history["val_loss"].size(), 1u);
   EXPECT_EQ(h.history["val_loss"][0], tail["loss"]);
 }
@@ -167,8 +213,12 @@ TEST(Fit, ValidationDataTakesPrecedence) {
   auto [x, y] = regression(16);
   auto [vx, vy] = regression(6, 9);
   auto model = regressor();
-  History h = model->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0,
-                                .validation_split = 0.5, .validation_data = {{vx, vy}}});
+  History h = model->fit(x, y,
+                         {.batch_size = 4,
+                          .epochs = 2,
+                          .verbose = 0,
+                          .validation_split = 0.5,
+                          .validation_data = {{vx, vy}}});
   Logs val = model->evaluate(vx, vy, {.batch_size = 4, .verbose = 0});
   EXPECT_EQ(h.history["val_loss"][1], val["loss"]);
   EXPECT_EQ(h.history["loss"].size(), 2u);
@@ -199,10 +249,10 @@ TEST(Fit, ClassWeightActsAsSampleWeight) {
     model.fit(x, y, o);
     return model.get_weights();
   };
-  std::vector<Tensor> by_class = train({.batch_size = 4, .verbose = 0, .shuffle = false,
-                                        .class_weight = {{1, 3.0}}});
-  std::vector<Tensor> by_sample = train({.batch_size = 4, .verbose = 0, .shuffle = false,
-                                         .sample_weight = tensor(w, {16})});
+  std::vector<Tensor> by_class =
+      train({.batch_size = 4, .verbose = 0, .shuffle = false, .class_weight = {{1, 3.0}}});
+  std::vector<Tensor> by_sample =
+      train({.batch_size = 4, .verbose = 0, .shuffle = false, .sample_weight = tensor(w, {16})});
   std::vector<Tensor> plain = train({.batch_size = 4, .verbose = 0, .shuffle = false});
   for (std::size_t i = 0; i < by_class.size(); ++i)
     EXPECT_TRUE(all_equal(by_class[i], by_sample[i]));
@@ -227,8 +277,8 @@ TEST(Fit, StepsPerEpochContinuesThePass) {
   auto [x, y] = regression(10);
   auto model = regressor();
   auto rec = std::make_shared<Recorder>();
-  History h = model->fit(x, y, {.batch_size = 2, .epochs = 3, .verbose = 0, .callbacks = {rec},
-                                .steps_per_epoch = 3});
+  History h = model->fit(
+      x, y, {.batch_size = 2, .epochs = 3, .verbose = 0, .callbacks = {rec}, .steps_per_epoch = 3});
   EXPECT_EQ(rec->params().steps, 3);
   std::vector<int> per_epoch;
   for (const std::string& e : rec->events) {
@@ -252,15 +302,16 @@ TEST(Fit, HistoryHoldsEpochLogs) {
   auto [x, y] = regression(20);
   auto model = regressor();
   auto rec = std::make_shared<Recorder>();
-  History h = model->fit(x, y, {.batch_size = 5, .epochs = 3, .verbose = 0, .callbacks = {rec},
-                                .validation_split = 0.2});
+  History h = model->fit(
+      x, y,
+      {.batch_size = 5, .epochs = 3, .verbose = 0, .callbacks = {rec}, .validation_split = 0.2});
   EXPECT_EQ(h.epoch, (std::vector<int>{0, 1, 2}));
   ASSERT_EQ(h.history.size(), 2u);
   EXPECT_EQ(h.history["loss"].size(), 3u);
   EXPECT_EQ(h.history["val_loss"].size(), 3u);
   // The epoch's loss is the last batch's running mean (weighted by batch size).
-  ASSERT_EQ(rec->batch_logs.size(), 9u);
-  EXPECT_EQ(rec->batch_logs[2].at("loss"), h.history["loss"][0]);
+  ASSERT_EQ(rec->batch_logs.size(), 12u);  // 16 training samples: 4 batches per epoch
+  EXPECT_EQ(rec->batch_logs[3].at("loss"), h.history["loss"][0]);
   EXPECT_EQ(rec->params().epochs, 3);
 }
 
@@ -280,12 +331,15 @@ TEST(Fit, CallsHooksInKerasOrder) {
   auto [vx, vy] = regression(3, 4);
   auto model = regressor();
   auto rec = std::make_shared<Recorder>();
-  model->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0, .callbacks = {rec},
-                    .validation_data = {{vx, vy}}});
-  std::vector<std::string> epoch = {"train_batch_begin 0", "train_batch_end 0",
-                                    "train_batch_begin 1", "train_batch_end 1",
-                                    "test_begin",          "test_batch_begin 0",
-                                    "test_batch_end 0",    "test_end"};
+  model->fit(x, y,
+             {.batch_size = 4,
+              .epochs = 2,
+              .verbose = 0,
+              .callbacks = {rec},
+              .validation_data = {{vx, vy}}});
+  std::vector<std::string> epoch = {
+      "train_batch_begin 0", "train_batch_end 0",  "train_batch_begin 1", "train_batch_end 1",
+      "test_begin",          "test_batch_begin 0", "test_batch_end 0",    "test_end"};
   std::vector<std::string> expected = {"train_begin", "epoch_begin 0"};
   expected.insert(expected.end(), epoch.begin(), epoch.end());
   expected.insert(expected.end(), {"epoch_end 0", "epoch_begin 1"});
@@ -320,6 +374,24 @@ TEST(Fit, StopTrainingEndsAfterTheEpoch) {
   History h = model->fit(x, y, {.batch_size = 8, .epochs = 5, .verbose = 0, .callbacks = {rec}});
   EXPECT_EQ(h.epoch, (std::vector<int>{0, 1}));
   EXPECT_EQ(rec->count("train_batch_end"), 4);
+}
+
+TEST(Fit, TerminateOnNaNStopsAtTheBadBatch) {
+  auto [x, y] = regression(16);
+  std::vector<float> xv = x.to_vector<float>();
+  xv[9 * 3] = NAN;  // sample 9: batch 2 with batches of 4
+  auto nan_guard = std::make_shared<callbacks::TerminateOnNaN>();
+  auto model = regressor();
+  std::ostringstream captured;
+  std::streambuf* saved = std::cout.rdbuf(captured.rdbuf());
+  History h = model->fit(
+      tensor(xv, {16, 3}), y,
+      {.batch_size = 4, .epochs = 3, .verbose = 0, .callbacks = {nan_guard}, .shuffle = false});
+  std::cout.rdbuf(saved);
+  EXPECT_EQ(nan_guard->terminated_batch(), 2);
+  EXPECT_EQ(model->optimizer()->iterations(), 3);
+  EXPECT_EQ(h.epoch, (std::vector<int>{0}));
+  EXPECT_TRUE(std::isnan(h.history["loss"][0]));
 }
 
 TEST(Fit, CastsIntegerInputsPerBatch) {
@@ -382,7 +454,8 @@ TEST(Predict, ConcatenatesBatchesInInferenceMode) {
   EXPECT_EQ(batched.shape(), (Shape{11, 1}));
   EXPECT_FALSE(batched.requires_grad());
   EXPECT_TRUE(all_close(batched, model->predict_on_batch(x), 1e-6, 1e-7));
-  MZ_EXPECT_THROW_MSG(model->predict(zeros({0, 3})), ValueError, "Model.predict: x has no samples.");
+  MZ_EXPECT_THROW_MSG(model->predict(zeros({0, 3})), ValueError,
+                      "Model.predict: x has no samples.");
 }
 
 TEST(TrainOnBatch, ReportsTheBatchBeforeTheStep) {

@@ -61,23 +61,22 @@ void Sequential::add(LayerPtr layer) {
                            keras_shape(as_input(*input_layer_)->batch_shape()),
                            "; a second Input cannot be added."));
     if (!layers_.empty())
-      throw ValueError(str(who(), ": add: an Input must come first, got it after ",
-                           layers_.size(), " layers."));
+      throw ValueError(
+          str(who(), ": add: an Input must come first, got it after ", layers_.size(), " layers."));
     input_layer_ = layer.get();
     maybe_rebuild();
     return;
   }
   for (const LayerPtr& other : layers_)
     if (other->name() == layer->name() && other.get() != layer.get())
-      throw ValueError(str(who(), ": add: layer names must be unique in a model: \"",
-                           layer->name(), "\" is already the name of a layer. Pass another name."));
+      throw ValueError(str(who(), ": add: layer names must be unique in a model: \"", layer->name(),
+                           "\" is already the name of a layer. Pass another name."));
   layers_.push_back(std::move(layer));
   maybe_rebuild();
 }
 
 void Sequential::pop() {
-  if (layers_.empty())
-    throw ValueError(str(who(), ": pop: there are no layers to remove."));
+  if (layers_.empty()) throw ValueError(str(who(), ": pop: there are no layers to remove."));
   layers_.pop_back();
   maybe_rebuild();
 }
@@ -101,8 +100,9 @@ void Sequential::build(const Shape& input_shape) {
                            "; cannot build it for ", keras_shape(input_shape), "."));
   } else {
     if (input_shape.rank() == 0)
-      throw ValueError(str(who(), ": build: expected an input shape with a batch dimension, "
-                                  "got ()."));
+      throw ValueError(str(who(),
+                           ": build: expected an input shape with a batch dimension, "
+                           "got ()."));
     Shape features = input_shape;
     features.erase(0);
     InputOptions options;

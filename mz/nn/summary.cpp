@@ -55,7 +55,8 @@ int64_t params_of(const std::vector<VariablePtr>& vars) {
 double memory_size(const std::vector<VariablePtr>& vars) {
   double bytes = 0;
   for (const VariablePtr& v : vars)
-    bytes += static_cast<double>(v->value.numel()) * static_cast<double>(dtype_size(v->value.dtype()));
+    bytes +=
+        static_cast<double>(v->value.numel()) * static_cast<double>(dtype_size(v->value.dtype()));
   return bytes;
 }
 
@@ -90,8 +91,8 @@ std::string output_shape_text(Layer& layer) {
 void ratio_reduce(int total, std::vector<int>& widths) {
   int remaining = total, ratio_left = static_cast<int>(widths.size());
   for (int& w : widths) {
-    int take = std::min(w, static_cast<int>(std::nearbyint(static_cast<double>(remaining) /
-                                                           ratio_left)));
+    int take =
+        std::min(w, static_cast<int>(std::nearbyint(static_cast<double>(remaining) / ratio_left)));
     w -= take;
     remaining -= take;
     --ratio_left;
@@ -218,12 +219,13 @@ std::string Model::summary(int line_length) const {
   if (optimizer_built) {
     for (const Tensor& t : optimizer_->variables()) {
       optimizer_count += t.numel();
-      optimizer_bytes += static_cast<double>(t.numel()) * static_cast<double>(dtype_size(t.dtype()));
+      optimizer_bytes +=
+          static_cast<double>(t.numel()) * static_cast<double>(dtype_size(t.dtype()));
     }
   }
-  table.out += str(" Total params: ", with_commas(trainable_count + frozen_count + optimizer_count),
-                   " (", readable_memory_size(trainable_bytes + frozen_bytes + optimizer_bytes),
-                   ")\n");
+  table.out +=
+      str(" Total params: ", with_commas(trainable_count + frozen_count + optimizer_count), " (",
+          readable_memory_size(trainable_bytes + frozen_bytes + optimizer_bytes), ")\n");
   table.out += str(" Trainable params: ", with_commas(trainable_count), " (",
                    readable_memory_size(trainable_bytes), ")\n");
   table.out += str(" Non-trainable params: ", with_commas(frozen_count), " (",

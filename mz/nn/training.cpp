@@ -28,8 +28,11 @@ const Logs kNoLogs;
 // `perm` is set. Unpermuted batches are views; permuted ones are gathered with take().
 struct Batches {
   Batches(Tensor x_in, Tensor y_in, Tensor sw_in, int64_t batch)
-      : x(std::move(x_in)), y(std::move(y_in)), sample_weight(std::move(sw_in)),
-        n(x.size(0)), batch_size(batch) {}
+      : x(std::move(x_in)),
+        y(std::move(y_in)),
+        sample_weight(std::move(sw_in)),
+        n(x.size(0)),
+        batch_size(batch) {}
 
   Tensor x, y, sample_weight, perm;
   int64_t n = 0, batch_size = 1;
@@ -55,8 +58,10 @@ struct Batches {
 // (samples, classes) one-hot through argmax; ids are rounded; absent classes weigh 1.
 Tensor class_weights_to_sample_weights(const Tensor& y, const std::map<int64_t, double>& weights) {
   if (y.rank() > 2)
-    throw ValueError(str("Model.fit: class_weight needs labels of shape (samples,), (samples, 1) "
-                         "or (samples, classes), got y of shape ", y.shape(), "."));
+    throw ValueError(
+        str("Model.fit: class_weight needs labels of shape (samples,), (samples, 1) "
+            "or (samples, classes), got y of shape ",
+            y.shape(), "."));
   Tensor ids = y;
   if (y.rank() == 2) ids = y.size(1) == 1 ? y.reshape({y.size(0)}) : argmax(y, -1);
   std::vector<double> labels = ids.to_vector<double>();
@@ -127,12 +132,12 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
   } else if (o.validation_split > 0.0) {
     // Keras: the last fraction, before any shuffling.
     int64_t n = x.size(0);
-    auto split_at = static_cast<int64_t>(std::floor(static_cast<double>(n) *
-                                                    (1.0 - o.validation_split)));
+    auto split_at =
+        static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - o.validation_split)));
     if (split_at == 0 || split_at == n)
       throw ValueError(str("Model.fit: ", n, " samples are too few for validation_split ",
-                           o.validation_split, ": it leaves ", split_at,
-                           " for training and ", n - split_at,
+                           o.validation_split, ": it leaves ", split_at, " for training and ",
+                           n - split_at,
                            " for validation. Provide more data or another validation_split."));
     val_x = x.slice(0, split_at, n);
     val_y = y.slice(0, split_at, n);
@@ -142,7 +147,10 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
     if (sw.defined()) sw = sw.slice(0, 0, split_at);
     validate = true;
   }
-  if (!o.class_weight.empty()) sw = class_weights_to_sample_weights(y, o.class_weight);
+  if (!o.class_weight.empty()) {
+    DType weight_dtype = is_floating(input_dtype()) ? input_dtype() : DType::f32;
+    sw = cast(class_weights_to_sample_weights(y, o.class_weight), weight_dtype);
+  }
 
   Batches data(x, y, sw, o.batch_size);
   const int64_t num_batches = data.count();
@@ -252,9 +260,9 @@ Tensor Model::predict(const Tensor& x, PredictOptions o) {
     data.get(b, xb, yb, swb);
     Tensor y_pred = (*this)(is_floating(xb.dtype()) ? xb : cast(xb, in_dtype), false);
     if (y_pred.rank() == 0 || y_pred.size(0) != data.end(b) - data.begin(b))
-      throw ValueError(str("Model.predict: the model's output must have one row per sample: ",
-                           "batch ", b, " has ", data.end(b) - data.begin(b),
-                           " samples, the output has shape ", y_pred.shape(), "."));
+      throw ValueError(str(
+          "Model.predict: the model's output must have one row per sample: ", "batch ", b, " has ",
+          data.end(b) - data.begin(b), " samples, the output has shape ", y_pred.shape(), "."));
     if (steps == 1) {
       out = y_pred;
     } else {

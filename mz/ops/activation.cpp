@@ -38,9 +38,8 @@ Tensor activate(Op op, const Tensor& x, Grad grad, const OpAttrs& attrs = {}) {
   detail::dispatch(op, {x.detach()}, {y}, attrs);
   if (autograd::should_record({x})) {
     Tensor xd = x.detach(), yd = y.detach();
-    autograd::record(op_name(op).data(), y, {x}, [=](const Tensor& g, GradMask) {
-      return Grads{grad(g, xd, yd)};
-    });
+    autograd::record(op_name(op).data(), y, {x},
+                     [=](const Tensor& g, GradMask) { return Grads{grad(g, xd, yd)}; });
   }
   return y;
 }
@@ -81,8 +80,8 @@ Tensor relu(const Tensor& x) {
 
 Tensor relu6(const Tensor& x) {
   return activate(Op::relu6, x, [](const Tensor& g, const Tensor& x, const Tensor&) {
-    Tensor inside = mul(as_float(gt(x, scalar_like(x, 0.0)), g),
-                        as_float(lt(x, scalar_like(x, 6.0)), g));
+    Tensor inside =
+        mul(as_float(gt(x, scalar_like(x, 0.0)), g), as_float(lt(x, scalar_like(x, 6.0)), g));
     return mul(g, inside);
   });
 }
@@ -113,8 +112,7 @@ Tensor elu(const Tensor& x, double alpha) {
 Tensor selu(const Tensor& x) {
   // d/dx = scale for x > 0, scale alpha e^x = y + scale alpha below.
   return activate(Op::selu, x, [](const Tensor& g, const Tensor& x, const Tensor& y) {
-    return where(gt(x, scalar_like(x, 0.0)), g * kSeluScale,
-                 mul(g, y + kSeluScale * kSeluAlpha));
+    return where(gt(x, scalar_like(x, 0.0)), g * kSeluScale, mul(g, y + kSeluScale * kSeluAlpha));
   });
 }
 
@@ -156,8 +154,8 @@ Tensor sigmoid(const Tensor& x) {
 Tensor hard_sigmoid(const Tensor& x) {
   // relu6(x + 3) / 6: slope 1/6 on (-3, 3), flat outside.
   return activate(Op::hard_sigmoid, x, [](const Tensor& g, const Tensor& x, const Tensor&) {
-    Tensor inside = mul(as_float(gt(x, scalar_like(x, -3.0)), g),
-                        as_float(lt(x, scalar_like(x, 3.0)), g));
+    Tensor inside =
+        mul(as_float(gt(x, scalar_like(x, -3.0)), g), as_float(lt(x, scalar_like(x, 3.0)), g));
     return mul(g, inside) * (1.0 / 6.0);
   });
 }
@@ -194,8 +192,8 @@ Tensor act_grad(const Tensor& dy, const Tensor& y, Act act) {
   detail::expect_floating(dy, "act_grad");
   detail::expect_same_dtype(dy, y, "act_grad");
   if (!(dy.shape() == y.shape()))
-    throw ShapeError(str("act_grad: dy and y must have one shape: expected ", y.shape(),
-                         ", got ", dy.shape(), "."));
+    throw ShapeError(str("act_grad: dy and y must have one shape: expected ", y.shape(), ", got ",
+                         dy.shape(), "."));
   OpAttrs attrs;
   attrs.act = act;
   Tensor out = Tensor::empty(y.shape(), {.dtype = y.dtype(), .device = y.device()});
@@ -208,9 +206,12 @@ Tensor act_grad(const Tensor& dy, const Tensor& y, Act act) {
       Grads grads(2);
       if (needs(need, 0)) grads[0] = act_grad(g, yd, act);
       if (needs(need, 1)) {
-        if (act == Act::tanh) grads[1] = mul(g, mul(dyd, yd * -2.0));
-        else if (act == Act::sigmoid) grads[1] = mul(g, mul(dyd, 1.0 - yd * 2.0));
-        else grads[1] = zeros_like(yd);
+        if (act == Act::tanh)
+          grads[1] = mul(g, mul(dyd, yd * -2.0));
+        else if (act == Act::sigmoid)
+          grads[1] = mul(g, mul(dyd, 1.0 - yd * 2.0));
+        else
+          grads[1] = zeros_like(yd);
       }
       return grads;
     });

@@ -51,9 +51,8 @@ TEST(Reduce, ValuesByHand) {
       Tensor y = tensor(std::vector<double>{1, 2, 3, 4}, {4}, {.dtype = dtype, .device = device});
       EXPECT_NEAR(var(y).item(), 1.25, 1e-6);
       EXPECT_NEAR(mz::std(y).item(), std::sqrt(1.25), 1e-6);
-      EXPECT_NEAR(logsumexp(y).item(), std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0) +
-                                                std::exp(4.0)),
-                  1e-5);
+      EXPECT_NEAR(logsumexp(y).item(),
+                  std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0) + std::exp(4.0)), 1e-5);
     }
   }
 }
@@ -73,18 +72,21 @@ TEST(Reduce, ThreeDimensionalAxesAndKeepdims) {
 TEST(Reduce, NanAndInfPropagate) {
   for (Device device : all_devices()) {
     for (DType dtype : {DType::f32, DType::f64}) {
-      Tensor x = tensor(std::vector<double>{1, kNaN, 3, -2}, {4}, {.dtype = dtype, .device = device});
+      Tensor x =
+          tensor(std::vector<double>{1, kNaN, 3, -2}, {4}, {.dtype = dtype, .device = device});
       EXPECT_TRUE(std::isnan(max(x).item()));
       EXPECT_TRUE(std::isnan(min(x).item()));
       EXPECT_TRUE(std::isnan(sum(x).item()));
       EXPECT_EQ(argmax(x).item<int64_t>(), 1);
-      Tensor inf = tensor(std::vector<double>{1, kInf, -5}, {3}, {.dtype = dtype, .device = device});
+      Tensor inf =
+          tensor(std::vector<double>{1, kInf, -5}, {3}, {.dtype = dtype, .device = device});
       EXPECT_EQ(max(inf).item(), kInf);
       EXPECT_EQ(sum(inf).item(), kInf);
       // logsumexp stays finite for large inputs and is -inf for an all -inf row.
       Tensor big = tensor(std::vector<double>{1000, 1000}, {2}, {.dtype = dtype, .device = device});
       EXPECT_NEAR(logsumexp(big).item(), 1000 + std::log(2.0), 1e-3);
-      Tensor none = tensor(std::vector<double>{-kInf, -kInf}, {2}, {.dtype = dtype, .device = device});
+      Tensor none =
+          tensor(std::vector<double>{-kInf, -kInf}, {2}, {.dtype = dtype, .device = device});
       EXPECT_EQ(logsumexp(none).item(), -kInf);
     }
   }
@@ -96,23 +98,24 @@ TEST(Reduce, GradientsMatchFiniteDifferences) {
   for (int i = 0; i < 24; ++i) data[i] = std::sin(1.7 * i + 0.3) * 2.0;
   using Reduction = Tensor (*)(const Tensor&, const std::vector<int>&, bool);
   const std::vector<std::pair<const char*, Reduction>> reductions = {
-      {"sum", sum}, {"mean", mean}, {"max", max}, {"min", min},
-      {"var", var}, {"std", mz::std}, {"logsumexp", logsumexp}};
+      {"sum", sum},     {"mean", mean},          {"max", max}, {"min", min}, {"var", var},
+      {"std", mz::std}, {"logsumexp", logsumexp}};
   const std::vector<std::vector<int>> axes_list = {{}, {1}, {-1}, {0, 2}};
   for (Device device : all_devices()) {
     Tensor x = tensor(data, {2, 3, 4}, {.dtype = DType::f64, .device = device});
     for (auto [name, fn] : reductions)
       for (const auto& axes : axes_list)
         for (bool keepdims : {false, true})
-          EXPECT_TRUE(grad_ok([fn, axes, keepdims](auto& in) { return fn(in[0], axes, keepdims); },
-                              {x}))
+          EXPECT_TRUE(
+              grad_ok([fn, axes, keepdims](auto& in) { return fn(in[0], axes, keepdims); }, {x}))
               << name << " axes " << axes.size() << " keepdims " << keepdims << " on " << device;
   }
 }
 
 TEST(Reduce, TiedMaximaShareTheGradient) {
   for (Device device : all_devices()) {
-    Tensor x = tensor(std::vector<double>{1, 3, 3, 2}, {4}, {.dtype = DType::f64, .device = device});
+    Tensor x =
+        tensor(std::vector<double>{1, 3, 3, 2}, {4}, {.dtype = DType::f64, .device = device});
     x.set_requires_grad(true);
     max(x).backward();
     EXPECT_EQ(v(x.grad()), (std::vector<double>{0, 0.5, 0.5, 0}));
@@ -147,11 +150,13 @@ TEST(Reduce, LongRowsAndColumnsMatchRef) {
 
 TEST(Reduce, RejectsBadArguments) {
   Tensor x = arange(6).reshape({2, 3});
-  MZ_EXPECT_THROW_MSG(max(zeros({0})), ValueError, "max: cannot reduce an empty tensor of shape (0,).");
+  MZ_EXPECT_THROW_MSG(max(zeros({0})), ValueError,
+                      "max: cannot reduce an empty tensor of shape (0,).");
   MZ_EXPECT_THROW_MSG(min(zeros({2, 0}), {1}), ValueError,
                       "min: cannot reduce an empty tensor of shape (2, 0).");
   MZ_EXPECT_THROW_MSG(sum(x, {2}), ShapeError, "sum:");
-  MZ_EXPECT_THROW_MSG(argmax(zeros({3, 0}), 1), ValueError, "argmax: axis 1 of shape (3, 0) is empty.");
+  MZ_EXPECT_THROW_MSG(argmax(zeros({3, 0}), 1), ValueError,
+                      "argmax: axis 1 of shape (3, 0) is empty.");
   MZ_EXPECT_THROW_MSG(mean(tensor(std::vector<int32_t>{1, 2}, {2})), ValueError,
                       "mean: expected a float32 or float64 tensor, got int32.");
 }

@@ -33,10 +33,14 @@ void grad(const KernelArgs& k, F f) {
 template <class T>
 void act_grad(const KernelArgs& k) {
   switch (k.attrs->act) {
-    case Act::linear: return grad<T>(k, [](T dy, T) { return dy; });
-    case Act::relu: return grad<T>(k, [](T dy, T y) { return y > T(0) ? dy : T(0); });
-    case Act::tanh: return grad<T>(k, [](T dy, T y) { return dy * (T(1) - y * y); });
-    case Act::sigmoid: return grad<T>(k, [](T dy, T y) { return dy * (y * (T(1) - y)); });
+    case Act::linear:
+      return grad<T>(k, [](T dy, T) { return dy; });
+    case Act::relu:
+      return grad<T>(k, [](T dy, T y) { return y > T(0) ? dy : T(0); });
+    case Act::tanh:
+      return grad<T>(k, [](T dy, T y) { return dy * (T(1) - y * y); });
+    case Act::sigmoid:
+      return grad<T>(k, [](T dy, T y) { return dy * (y * (T(1) - y)); });
   }
 }
 
@@ -73,29 +77,25 @@ void register_dtype(KernelTable& t) {
       unary<T>(Op::gelu, k, [=](T x) { return T(0.5) * x * M::erfc(-x * r); });
     }
   });
-  t.set(Op::sigmoid, d, [](const KernelArgs& k) {
-    unary<T>(Op::sigmoid, k, [](T x) { return M::sigmoid(x); });
-  });
+  t.set(Op::sigmoid, d,
+        [](const KernelArgs& k) { unary<T>(Op::sigmoid, k, [](T x) { return M::sigmoid(x); }); });
   t.set(Op::hard_sigmoid, d, [](const KernelArgs& k) {
     unary<T>(Op::hard_sigmoid, k, [](T x) {
       const T v = x + T(3);
       return (v < T(0) ? T(0) : (v > T(6) ? T(6) : v)) / T(6);
     });
   });
-  t.set(Op::tanh, d, [](const KernelArgs& k) {
-    unary<T>(Op::tanh, k, [](T x) { return M::tanh(x); });
-  });
+  t.set(Op::tanh, d,
+        [](const KernelArgs& k) { unary<T>(Op::tanh, k, [](T x) { return M::tanh(x); }); });
   t.set(Op::softplus, d, [](const KernelArgs& k) {
-    unary<T>(Op::softplus, k, [](T x) {
-      return (x > T(0) ? x : T(0)) + M::log1p(M::exp(-std::abs(x)));
-    });
+    unary<T>(Op::softplus, k,
+             [](T x) { return (x > T(0) ? x : T(0)) + M::log1p(M::exp(-std::abs(x))); });
   });
   t.set(Op::softsign, d, [](const KernelArgs& k) {
     unary<T>(Op::softsign, k, [](T x) { return x / (T(1) + std::abs(x)); });
   });
-  t.set(Op::silu, d, [](const KernelArgs& k) {
-    unary<T>(Op::silu, k, [](T x) { return x * M::sigmoid(x); });
-  });
+  t.set(Op::silu, d,
+        [](const KernelArgs& k) { unary<T>(Op::silu, k, [](T x) { return x * M::sigmoid(x); }); });
   t.set(Op::act_grad, d, act_grad<T>);
 }
 

@@ -15,33 +15,26 @@ namespace {
 // vectorised ones, so they are worth threading sooner.
 constexpr int64_t kGrainLibm = 4096;
 
-struct Add { template <class T> T operator()(T a, T b) const { return a + b; } };
-struct Sub { template <class T> T operator()(T a, T b) const { return a - b; } };
-struct Mul { template <class T> T operator()(T a, T b) const { return a * b; } };
-struct Div { template <class T> T operator()(T a, T b) const { return a / b; } };
-struct Pow { template <class T> T operator()(T a, T b) const { return std::pow(a, b); } };
+// The binary formulas, as in ref (captureless lambdas, so a kernel template can make one).
+constexpr auto kAdd = [](auto a, auto b) { return a + b; };
+constexpr auto kSub = [](auto a, auto b) { return a - b; };
+constexpr auto kMul = [](auto a, auto b) { return a * b; };
+constexpr auto kDiv = [](auto a, auto b) { return a / b; };
+constexpr auto kPow = [](auto a, auto b) { return std::pow(a, b); };
 // NaN propagates from either side; at ties a wins (as ref: -0/+0 keep their side).
-struct Max {
-  template <class T> T operator()(T a, T b) const {
-    return a != a ? a : (b != b ? b : (a < b ? b : a));
-  }
-};
-struct Min {
-  template <class T> T operator()(T a, T b) const {
-    return a != a ? a : (b != b ? b : (b < a ? b : a));
-  }
-};
-struct Eq { template <class T> uint8_t operator()(T a, T b) const { return a == b; } };
-struct Ne { template <class T> uint8_t operator()(T a, T b) const { return a != b; } };
-struct Lt { template <class T> uint8_t operator()(T a, T b) const { return a < b; } };
-struct Le { template <class T> uint8_t operator()(T a, T b) const { return a <= b; } };
-struct Gt { template <class T> uint8_t operator()(T a, T b) const { return a > b; } };
-struct Ge { template <class T> uint8_t operator()(T a, T b) const { return a >= b; } };
+constexpr auto kMax = [](auto a, auto b) { return a != a ? a : (b != b ? b : (a < b ? b : a)); };
+constexpr auto kMin = [](auto a, auto b) { return a != a ? a : (b != b ? b : (b < a ? b : a)); };
+constexpr auto kEq = [](auto a, auto b) -> uint8_t { return a == b; };
+constexpr auto kNe = [](auto a, auto b) -> uint8_t { return a != b; };
+constexpr auto kLt = [](auto a, auto b) -> uint8_t { return a < b; };
+constexpr auto kLe = [](auto a, auto b) -> uint8_t { return a <= b; };
+constexpr auto kGt = [](auto a, auto b) -> uint8_t { return a > b; };
+constexpr auto kGe = [](auto a, auto b) -> uint8_t { return a >= b; };
 
 // Binary op: in = (a, b) broadcast to out's shape; R is T, or uint8 for comparisons.
 template <Op kOp, class T, class R, class F>
 void binary(const KernelArgs& k) {
-  const int64_t grain = std::is_same_v<F, Pow> ? kGrainLibm : kGrain;
+  const int64_t grain = kOp == Op::pow ? kGrainLibm : kGrain;
   if (!binary_loop<T, R>(k.in[0], k.in[1], k.out[0], F{}, grain)) run_ref(kOp, dtype_of<T>, k);
 }
 
@@ -58,9 +51,8 @@ void sqrt_kernel(const KernelArgs& k) {
   if (!x.is_contiguous() || !out.is_contiguous()) return run_ref(kOp, dtype_of<T>, k);
   const T* px = static_cast<const T*>(x.raw_data());
   T* po = static_cast<T*>(out.raw_data());
-  parallel_range(out.numel(), [&](int64_t b, int64_t e) {
-    sqrt_n(px + b, po + b, e - b, kOp == Op::rsqrt);
-  });
+  parallel_range(out.numel(),
+                 [&](int64_t b, int64_t e) { sqrt_n(px + b, po + b, e - b, kOp == Op::rsqrt); });
 }
 
 // where: in = (a, b, cond); cond dense, a and b dense or scalar (a zero), out dense.
@@ -90,55 +82,60 @@ void where(const KernelArgs& k) {
   T* po = static_cast<T*>(out.raw_data());
   const int64_t n = out.numel();
   const bool sa = la == Layout::scalar, sb = lb == Layout::scalar;
-  if (sa && sb) where_loop<T, true, true>(pa, pb, pc, po, n);
-  else if (sa) where_loop<T, true, false>(pa, pb, pc, po, n);
-  else if (sb) where_loop<T, false, true>(pa, pb, pc, po, n);
-  else where_loop<T, false, false>(pa, pb, pc, po, n);
+  if (sa && sb)
+    where_loop<T, true, true>(pa, pb, pc, po, n);
+  else if (sa)
+    where_loop<T, true, false>(pa, pb, pc, po, n);
+  else if (sb)
+    where_loop<T, false, true>(pa, pb, pc, po, n);
+  else
+    where_loop<T, false, false>(pa, pb, pc, po, n);
 }
 
 template <class T>
 void register_dtype(KernelTable& t) {
   using M = Math<T>;
   constexpr DType d = dtype_of<T>;
-  t.set(Op::add, d, binary<Op::add, T, T, Add>);
-  t.set(Op::sub, d, binary<Op::sub, T, T, Sub>);
-  t.set(Op::mul, d, binary<Op::mul, T, T, Mul>);
-  t.set(Op::div, d, binary<Op::div, T, T, Div>);
-  t.set(Op::pow, d, binary<Op::pow, T, T, Pow>);
-  t.set(Op::maximum, d, binary<Op::maximum, T, T, Max>);
-  t.set(Op::minimum, d, binary<Op::minimum, T, T, Min>);
-  t.set(Op::eq, d, binary<Op::eq, T, uint8_t, Eq>);
-  t.set(Op::ne, d, binary<Op::ne, T, uint8_t, Ne>);
-  t.set(Op::lt, d, binary<Op::lt, T, uint8_t, Lt>);
-  t.set(Op::le, d, binary<Op::le, T, uint8_t, Le>);
-  t.set(Op::gt, d, binary<Op::gt, T, uint8_t, Gt>);
-  t.set(Op::ge, d, binary<Op::ge, T, uint8_t, Ge>);
+  t.set(Op::add, d, binary<Op::add, T, T, decltype(kAdd)>);
+  t.set(Op::sub, d, binary<Op::sub, T, T, decltype(kSub)>);
+  t.set(Op::mul, d, binary<Op::mul, T, T, decltype(kMul)>);
+  t.set(Op::div, d, binary<Op::div, T, T, decltype(kDiv)>);
+  t.set(Op::pow, d, binary<Op::pow, T, T, decltype(kPow)>);
+  t.set(Op::maximum, d, binary<Op::maximum, T, T, decltype(kMax)>);
+  t.set(Op::minimum, d, binary<Op::minimum, T, T, decltype(kMin)>);
+  t.set(Op::eq, d, binary<Op::eq, T, uint8_t, decltype(kEq)>);
+  t.set(Op::ne, d, binary<Op::ne, T, uint8_t, decltype(kNe)>);
+  t.set(Op::lt, d, binary<Op::lt, T, uint8_t, decltype(kLt)>);
+  t.set(Op::le, d, binary<Op::le, T, uint8_t, decltype(kLe)>);
+  t.set(Op::gt, d, binary<Op::gt, T, uint8_t, decltype(kGt)>);
+  t.set(Op::ge, d, binary<Op::ge, T, uint8_t, decltype(kGe)>);
   t.set(Op::where, d, where<T>);
   t.set(Op::sqrt, d, sqrt_kernel<Op::sqrt, T>);
   t.set(Op::rsqrt, d, sqrt_kernel<Op::rsqrt, T>);
 
   t.set(Op::neg, d, [](const KernelArgs& k) { unary<T>(Op::neg, k, [](T x) { return -x; }); });
-  t.set(Op::abs, d, [](const KernelArgs& k) {
-    unary<T>(Op::abs, k, [](T x) { return std::abs(x); });
-  });
+  t.set(Op::abs, d,
+        [](const KernelArgs& k) { unary<T>(Op::abs, k, [](T x) { return std::abs(x); }); });
   t.set(Op::sign, d, [](const KernelArgs& k) {
     unary<T>(Op::sign, k, [](T x) {
       return select(x != x, x, static_cast<T>((x > 0) - (x < 0)));  // fast_math.h NOTE
     });
   });
-  t.set(Op::square, d, [](const KernelArgs& k) {
-    unary<T>(Op::square, k, [](T x) { return x * x; });
-  });
+  t.set(Op::square, d,
+        [](const KernelArgs& k) { unary<T>(Op::square, k, [](T x) { return x * x; }); });
   // float32 exp/log/log1p are vectorised polynomials; float64 calls libm.
   constexpr int64_t transcendental_grain = sizeof(T) == 4 ? kGrain : kGrainLibm;
   t.set(Op::exp, d, [](const KernelArgs& k) {
-    unary<T>(Op::exp, k, [](T x) { return M::exp(x); }, transcendental_grain);
+    unary<T>(
+        Op::exp, k, [](T x) { return M::exp(x); }, transcendental_grain);
   });
   t.set(Op::log, d, [](const KernelArgs& k) {
-    unary<T>(Op::log, k, [](T x) { return M::log(x); }, transcendental_grain);
+    unary<T>(
+        Op::log, k, [](T x) { return M::log(x); }, transcendental_grain);
   });
   t.set(Op::log1p, d, [](const KernelArgs& k) {
-    unary<T>(Op::log1p, k, [](T x) { return M::log1p(x); }, transcendental_grain);
+    unary<T>(
+        Op::log1p, k, [](T x) { return M::log1p(x); }, transcendental_grain);
   });
   t.set(Op::clip, d, [](const KernelArgs& k) {
     const T lo = static_cast<T>(k.attrs->alpha), hi = static_cast<T>(k.attrs->beta);
@@ -159,7 +156,8 @@ void register_dtype(KernelTable& t) {
     if (p == T(2)) return unary<T>(Op::pow_scalar, k, [](T x) { return x * x; });
     if (p == T(1)) return unary<T>(Op::pow_scalar, k, [](T x) { return x; });
     if (p == T(-1)) return unary<T>(Op::pow_scalar, k, [](T x) { return T(1) / x; });
-    unary<T>(Op::pow_scalar, k, [=](T x) { return std::pow(x, p); }, kGrainLibm);
+    unary<T>(
+        Op::pow_scalar, k, [=](T x) { return std::pow(x, p); }, kGrainLibm);
   });
 }
 

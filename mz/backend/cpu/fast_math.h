@@ -20,8 +20,7 @@ namespace mz::cpu {
 // a branch, will not speculate it back (-ftrapping-math), and the loop then stays scalar.
 inline float select(bool c, float a, float b) {
   const uint32_t m = 0u - static_cast<uint32_t>(c);
-  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & m) |
-                              (std::bit_cast<uint32_t>(b) & ~m));
+  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & m) | (std::bit_cast<uint32_t>(b) & ~m));
 }
 inline double select(bool c, double a, double b) {
   const uint64_t m = uint64_t{0} - static_cast<uint64_t>(c);
@@ -72,7 +71,7 @@ inline float expm1(float x) {
   p = p * x + 0.5f;
   p = p * (x * x) + x;
   const float big = exp(x) - 1.0f;
-  const float small = select(x == 0.0f, x, p);  // keeps -0
+  const float small = select(x == 0.0f, x, p);            // keeps -0
   return select((x > -0.35f) & (x < 0.35f), small, big);  // & not &&: no branch
 }
 

@@ -27,9 +27,8 @@ void parallel_range(int64_t n, F&& f, int64_t grain = kGrain) {
     return;
   }
   const int64_t blocks = (n + kSplit - 1) / kSplit;
-  parallel_for(blocks, std::max<int64_t>(grain / kSplit, 1), [&](int64_t b0, int64_t b1) {
-    f(b0 * kSplit, std::min(n, b1 * kSplit));
-  });
+  parallel_for(blocks, std::max<int64_t>(grain / kSplit, 1),
+               [&](int64_t b0, int64_t b1) { f(b0 * kSplit, std::min(n, b1 * kSplit)); });
 }
 
 // How an operand (already broadcast to the output's shape) lies in memory.
@@ -40,11 +39,13 @@ void parallel_range(int64_t n, F&& f, int64_t grain = kGrain) {
 //   other:  anything else: the kernel falls back to ref.
 enum class Layout : uint8_t { dense, scalar, row, col, other };
 
+// A layout and its row length (row, col); inner is 1 for the others.
 struct Operand {
   Layout layout = Layout::other;
   int64_t inner = 1;
 };
 
+// The layout of t, an operand already broadcast to the output's shape.
 inline Operand classify(const Tensor& t) {
   if (t.is_contiguous()) return {Layout::dense, 1};
   const Shape &s = t.shape(), &st = t.strides();
@@ -81,12 +82,15 @@ bool unary_loop(const Tensor& x, const Tensor& out, F f, int64_t grain = kGrain)
   R* po = static_cast<R*>(out.raw_data());
   // NOTE: each range copies f and the pointers into locals: read through the closure, a
   // captured float could alias the output and the loop would not vectorise.
-  parallel_range(out.numel(), [f, px, po](int64_t b, int64_t e) {
-    const F fl = f;
-    const T* x = px;
-    R* o = po;
-    for (int64_t i = b; i < e; ++i) o[i] = fl(x[i]);
-  }, grain);
+  parallel_range(
+      out.numel(),
+      [f, px, po](int64_t b, int64_t e) {
+        const F fl = f;
+        const T* x = px;
+        R* o = po;
+        for (int64_t i = b; i < e; ++i) o[i] = fl(x[i]);
+      },
+      grain);
   return true;
 }
 
@@ -104,8 +108,7 @@ void row_segments(int64_t b, int64_t e, int64_t inner, Seg seg) {
 // out[i] = f(a[i], b[i]) for the layout pairs with a fast path (dense with dense, scalar, row
 // or col, either way round); false for the others. out may alias a dense a (in-place updates).
 template <class T, class R, class F>
-bool binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f,
-                 int64_t grain = kGrain) {
+bool binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f, int64_t grain = kGrain) {
   if (!out.is_contiguous()) return false;
   const Operand oa = classify(a), ob = classify(b);
   const T* pa = static_cast<const T*>(a.raw_data());
@@ -115,66 +118,81 @@ bool binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f,
   const Layout la = oa.layout, lb = ob.layout;
   // Each range copies f, the pointers and the sizes into locals (see unary_loop).
   if (la == Layout::dense && lb == Layout::dense) {
-    parallel_range(n, [f, pa, pb, po](int64_t s, int64_t e) {
-      const F fl = f;
-      const T *x = pa, *y = pb;
-      R* o = po;
-      for (int64_t i = s; i < e; ++i) o[i] = fl(x[i], y[i]);
-    }, grain);
+    parallel_range(
+        n,
+        [f, pa, pb, po](int64_t s, int64_t e) {
+          const F fl = f;
+          const T *x = pa, *y = pb;
+          R* o = po;
+          for (int64_t i = s; i < e; ++i) o[i] = fl(x[i], y[i]);
+        },
+        grain);
   } else if (la == Layout::dense && lb == Layout::scalar) {
-    parallel_range(n, [f, pa, vb = *pb, po](int64_t s, int64_t e) {
-      const F fl = f;
-      const T* x = pa;
-      const T y = vb;
-      R* o = po;
-      for (int64_t i = s; i < e; ++i) o[i] = fl(x[i], y);
-    }, grain);
+    parallel_range(
+        n,
+        [f, pa, vb = *pb, po](int64_t s, int64_t e) {
+          const F fl = f;
+          const T* x = pa;
+          const T y = vb;
+          R* o = po;
+          for (int64_t i = s; i < e; ++i) o[i] = fl(x[i], y);
+        },
+        grain);
   } else if (la == Layout::scalar && lb == Layout::dense) {
-    parallel_range(n, [f, va = *pa, pb, po](int64_t s, int64_t e) {
-      const F fl = f;
-      const T x = va;
-      const T* y = pb;
-      R* o = po;
-      for (int64_t i = s; i < e; ++i) o[i] = fl(x, y[i]);
-    }, grain);
+    parallel_range(
+        n,
+        [f, va = *pa, pb, po](int64_t s, int64_t e) {
+          const F fl = f;
+          const T x = va;
+          const T* y = pb;
+          R* o = po;
+          for (int64_t i = s; i < e; ++i) o[i] = fl(x, y[i]);
+        },
+        grain);
   } else if ((la == Layout::dense && lb == Layout::row) ||
              (la == Layout::row && lb == Layout::dense)) {
     // One dense operand, one row repeated over rows.
     const bool row_b = lb == Layout::row;
     const int64_t inner = row_b ? ob.inner : oa.inner;
-    parallel_range(n, [f, pa, pb, po, inner, row_b](int64_t s, int64_t e) {
-      row_segments(s, e, inner, [&](int64_t i, int64_t j, int64_t len) {
-        const F fl = f;
-        R* o = po + i;
-        if (row_b) {
-          const T *x = pa + i, *y = pb + j;
-          for (int64_t t = 0; t < len; ++t) o[t] = fl(x[t], y[t]);
-        } else {
-          const T *x = pa + j, *y = pb + i;
-          for (int64_t t = 0; t < len; ++t) o[t] = fl(x[t], y[t]);
-        }
-      });
-    }, grain);
+    parallel_range(
+        n,
+        [f, pa, pb, po, inner, row_b](int64_t s, int64_t e) {
+          row_segments(s, e, inner, [&](int64_t i, int64_t j, int64_t len) {
+            const F fl = f;
+            R* o = po + i;
+            if (row_b) {
+              const T *x = pa + i, *y = pb + j;
+              for (int64_t t = 0; t < len; ++t) o[t] = fl(x[t], y[t]);
+            } else {
+              const T *x = pa + j, *y = pb + i;
+              for (int64_t t = 0; t < len; ++t) o[t] = fl(x[t], y[t]);
+            }
+          });
+        },
+        grain);
   } else if ((la == Layout::dense && lb == Layout::col) ||
              (la == Layout::col && lb == Layout::dense)) {
     // One dense operand, one value per row.
     const bool col_b = lb == Layout::col;
     const int64_t inner = col_b ? ob.inner : oa.inner;
-    parallel_range(n, [f, pa, pb, po, inner, col_b](int64_t s, int64_t e) {
-      row_segments(s, e, inner, [&](int64_t i, int64_t, int64_t len) {
-        const F fl = f;
-        R* o = po + i;
-        if (col_b) {
-          const T* x = pa + i;
-          const T y = pb[i / inner];
-          for (int64_t t = 0; t < len; ++t) o[t] = fl(x[t], y);
-        } else {
-          const T x = pa[i / inner];
-          const T* y = pb + i;
-          for (int64_t t = 0; t < len; ++t) o[t] = fl(x, y[t]);
-        }
-      });
-    }, grain);
+    parallel_range(
+        n,
+        [f, pa, pb, po, inner, col_b](int64_t s, int64_t e) {
+          row_segments(s, e, inner, [&](int64_t i, int64_t, int64_t len) {
+            const F fl = f;
+            R* o = po + i;
+            if (col_b) {
+              const T* x = pa + i;
+              const T y = pb[i / inner];
+              for (int64_t t = 0; t < len; ++t) o[t] = fl(x[t], y);
+            } else {
+              const T x = pa[i / inner];
+              const T* y = pb + i;
+              for (int64_t t = 0; t < len; ++t) o[t] = fl(x, y[t]);
+            }
+          });
+        },
+        grain);
   } else {
     return false;
   }

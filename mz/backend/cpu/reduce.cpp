@@ -49,8 +49,7 @@ struct ExtremumOp {
 
 // x as (outer, reduce, inner): the reduced axes of x (those of size 1 in out, the keepdims
 // shape) must be adjacent once size-1 axes are ignored; false otherwise.
-bool collapse(const Tensor& x, const Tensor& out, int64_t& outer, int64_t& reduce,
-              int64_t& inner) {
+bool collapse(const Tensor& x, const Tensor& out, int64_t& outer, int64_t& reduce, int64_t& inner) {
   outer = reduce = inner = 1;
   int phase = 0;  // 0: outer kept axes, 1: reduced axes, 2: inner kept axes
   for (int i = 0; i < x.rank(); ++i) {
@@ -108,7 +107,8 @@ void reduce_rows(const T* x, T* out, int64_t outer, int64_t n) {
   using Acc = typename R::Acc;
   const int64_t blocks = std::max<int64_t>(1, (n + kRowBlock - 1) / kRowBlock);
   if (blocks == 1) {
-    parallel_tasks(outer, n, [&](int64_t o) { out[o] = R::finish(reduce_run<R>(x + o * n, n), n); });
+    parallel_tasks(outer, n,
+                   [&](int64_t o) { out[o] = R::finish(reduce_run<R>(x + o * n, n), n); });
     return;
   }
   std::vector<Acc> part(static_cast<std::size_t>(outer * blocks));
@@ -171,8 +171,10 @@ void reduce(const KernelArgs& k) {
     return run_ref(kOp, dtype_of<T>, k);
   const T* px = static_cast<const T*>(x.raw_data());
   T* po = static_cast<T*>(out.raw_data());
-  if (inner == 1) reduce_rows<R>(px, po, outer, n);
-  else reduce_cols<R>(px, po, outer, n, inner);
+  if (inner == 1)
+    reduce_rows<R>(px, po, outer, n);
+  else
+    reduce_cols<R>(px, po, outer, n, inner);
 }
 
 template <class T>

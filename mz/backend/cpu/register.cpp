@@ -9,6 +9,7 @@ void register_kernels(KernelTable& table) {
   register_reduce(table);
   register_linalg(table);
   register_softmax(table);
+  register_index(table);
 }
 
 }  // namespace mz::cpu

@@ -14,5 +14,6 @@ void register_activation(KernelTable& table);
 void register_reduce(KernelTable& table);
 void register_linalg(KernelTable& table);
 void register_softmax(KernelTable& table);
+void register_index(KernelTable& table);
 
 }  // namespace mz::cpu

@@ -32,9 +32,12 @@ template <class T>
 void act_grad(const KernelArgs& k) {
   const Tensor &dy = k.in[0], &y = k.in[1], &out = k.out[0];
   switch (k.attrs->act) {
-    case Act::linear: return map2<T, T>(dy, y, out, [](T g, T) { return g; });
-    case Act::relu: return map2<T, T>(dy, y, out, [](T g, T v) { return v > T(0) ? g : T(0); });
-    case Act::tanh: return map2<T, T>(dy, y, out, [](T g, T v) { return g * (T(1) - v * v); });
+    case Act::linear:
+      return map2<T, T>(dy, y, out, [](T g, T) { return g; });
+    case Act::relu:
+      return map2<T, T>(dy, y, out, [](T g, T v) { return v > T(0) ? g : T(0); });
+    case Act::tanh:
+      return map2<T, T>(dy, y, out, [](T g, T v) { return g * (T(1) - v * v); });
     case Act::sigmoid:
       return map2<T, T>(dy, y, out, [](T g, T v) { return g * (v * (T(1) - v)); });
   }
@@ -45,9 +48,8 @@ void act_grad(const KernelArgs& k) {
 template <class T>
 void register_dtype(KernelTable& t) {
   constexpr DType d = dtype_of<T>;
-  t.set(Op::relu, d, [](const KernelArgs& k) {
-    unary<T>(k, [](T x) { return x < T(0) ? T(0) : x; });
-  });
+  t.set(Op::relu, d,
+        [](const KernelArgs& k) { unary<T>(k, [](T x) { return x < T(0) ? T(0) : x; }); });
   t.set(Op::relu6, d, [](const KernelArgs& k) {
     unary<T>(k, [](T x) { return x < T(0) ? T(0) : (x > T(6) ? T(6) : x); });
   });
@@ -87,9 +89,8 @@ void register_dtype(KernelTable& t) {
     // max(x, 0) + log1p(e^-|x|): no overflow for large x; NaN stays NaN.
     unary<T>(k, [](T x) { return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::abs(x))); });
   });
-  t.set(Op::softsign, d, [](const KernelArgs& k) {
-    unary<T>(k, [](T x) { return x / (T(1) + std::abs(x)); });
-  });
+  t.set(Op::softsign, d,
+        [](const KernelArgs& k) { unary<T>(k, [](T x) { return x / (T(1) + std::abs(x)); }); });
   t.set(Op::silu, d, [](const KernelArgs& k) { unary<T>(k, [](T x) { return x * sigmoid(x); }); });
   t.set(Op::act_grad, d, act_grad<T>);
 }

@@ -18,7 +18,8 @@ CallbackList::CallbackList(const std::vector<CallbackSpec>& callbacks, bool add_
     history_ = std::make_shared<History>();
     callbacks_.push_back(history_);
   }
-  if (!have_progbar && add_progbar) callbacks_.push_back(std::make_shared<callbacks::ProgbarLogger>(params.verbose));
+  if (!have_progbar && add_progbar)
+    callbacks_.push_back(std::make_shared<callbacks::ProgbarLogger>(params.verbose));
   for (const CallbackPtr& c : callbacks_) {
     c->set_model(model);
     c->set_params(params);

@@ -23,14 +23,15 @@ void CSVLogger::on_train_begin(const Logs&) {
   }
   file_.open(filename_, o_.append ? std::ios::app : std::ios::trunc);
   if (!file_)
-    throw IoError(str("CSVLogger \"", filename_, "\": cannot open the file: ",
-                      std::strerror(errno), "."));
+    throw IoError(
+        str("CSVLogger \"", filename_, "\": cannot open the file: ", std::strerror(errno), "."));
   keys_.clear();
   keys_set_ = false;
 }
 
 std::string CSVLogger::cell(const std::string& text) const {
-  if (text.find(o_.separator) == std::string::npos && text.find_first_of("\"\r\n") == std::string::npos)
+  if (text.find(o_.separator) == std::string::npos &&
+      text.find_first_of("\"\r\n") == std::string::npos)
     return text;
   std::string q = "\"";
   for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);

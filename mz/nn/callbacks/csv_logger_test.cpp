@@ -1,11 +1,11 @@
 // CSVLogger: file contents as Keras writes them, append mode, separators, missing keys.
 #include "mz/nn/callbacks/csv_logger.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "testing.h"
 

@@ -15,9 +15,9 @@ int metric_direction(const std::string& metric) {
   auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
   if (name == "loss" || (name.size() >= 4 && name.compare(name.size() - 4, 4, "loss") == 0))
     return -1;
-  for (const char* up : {"acc", "auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score",
-                         "iou", "io_u", "true_positives", "true_negatives", "cosine_similarity",
-                         "specificity", "sensitivity"})
+  for (const char* up :
+       {"acc", "auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score", "iou", "io_u",
+        "true_positives", "true_negatives", "cosine_similarity", "specificity", "sensitivity"})
     if (has(up)) return 1;
   for (const char* down : {"error", "crossentropy", "hinge", "divergence", "poisson", "logcosh",
                            "log_cosh", "false_positives", "false_negatives"})
@@ -29,8 +29,8 @@ int metric_direction(const std::string& metric) {
 
 EarlyStopping::EarlyStopping(EarlyStoppingOptions options) : o_(std::move(options)) {
   if (o_.mode != "auto" && o_.mode != "min" && o_.mode != "max")
-    throw ValueError(str("EarlyStopping: mode must be \"auto\", \"min\" or \"max\", got \"",
-                         o_.mode, "\"."));
+    throw ValueError(
+        str("EarlyStopping: mode must be \"auto\", \"min\" or \"max\", got \"", o_.mode, "\"."));
   if (o_.patience < 0)
     throw ValueError(str("EarlyStopping: patience must be 0 or more, got ", o_.patience, "."));
 }
@@ -74,8 +74,9 @@ void EarlyStopping::on_epoch_end(int epoch, const Logs& logs) {
   if (it == logs.end()) {
     if (!warned_) {
       std::cerr << "WARNING: EarlyStopping: early stopping is conditioned on metric \""
-                << o_.monitor << "\", which is not available. Available metrics are: "
-                << detail::log_names(logs) << ".\n";
+                << o_.monitor
+                << "\", which is not available. Available metrics are: " << detail::log_names(logs)
+                << ".\n";
       warned_ = true;
     }
     return;

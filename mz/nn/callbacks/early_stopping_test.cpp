@@ -136,8 +136,9 @@ TEST(EarlyStopping, WarnsOnceWhenTheMonitorIsMissingAndPrintsWhenVerbose) {
   EarlyStopping loud({.patience = 1, .verbose = 1, .restore_best_weights = true});
   ::testing::internal::CaptureStdout();
   run(loud, *m, "val_loss", {1.0, 0.5, 0.7, 0.8});
-  EXPECT_EQ(::testing::internal::GetCapturedStdout(),
-            "Epoch 3: early stopping\nRestoring model weights from the end of the best epoch: 2.\n");
+  EXPECT_EQ(
+      ::testing::internal::GetCapturedStdout(),
+      "Epoch 3: early stopping\nRestoring model weights from the end of the best epoch: 2.\n");
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ TEST(LambdaCallback, CallsEachSetFunction) {
       .on_test_batch_end = [&](int64_t b, const Logs&) { note(str("test_batch_end ", b)); },
       .on_predict_begin = [&](const Logs&) { note("predict_begin"); },
       .on_predict_end = [&](const Logs&) { note("predict_end"); },
-      .on_predict_batch_begin = [&](int64_t b, const Logs&) { note(str("predict_batch_begin ", b)); },
+      .on_predict_batch_begin = [&](int64_t b,
+                                    const Logs&) { note(str("predict_batch_begin ", b)); },
       .on_predict_batch_end = [&](int64_t b, const Logs&) { note(str("predict_batch_end ", b)); },
   });
   cb.on_train_begin({});
@@ -39,11 +40,11 @@ TEST(LambdaCallback, CallsEachSetFunction) {
   cb.on_predict_batch_begin(2, {});
   cb.on_predict_batch_end(2, {});
   cb.on_predict_end({});
-  EXPECT_EQ(calls, (std::vector<std::string>{
-                       "train_begin", "epoch_begin 0", "batch_begin 0", "batch_end 0",
-                       "test_begin", "test_batch_begin 0", "test_batch_end 0", "test_end",
-                       "epoch_end 0 0.5", "train_end", "predict_begin", "predict_batch_begin 2",
-                       "predict_batch_end 2", "predict_end"}));
+  EXPECT_EQ(calls, (std::vector<std::string>{"train_begin", "epoch_begin 0", "batch_begin 0",
+                                             "batch_end 0", "test_begin", "test_batch_begin 0",
+                                             "test_batch_end 0", "test_end", "epoch_end 0 0.5",
+                                             "train_end", "predict_begin", "predict_batch_begin 2",
+                                             "predict_batch_end 2", "predict_end"}));
 }
 
 TEST(LambdaCallback, UnsetFunctionsDoNothing) {

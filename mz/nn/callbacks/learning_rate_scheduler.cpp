@@ -11,7 +11,6 @@ namespace mz::callbacks {
 
 namespace {
 
-
 const OptimizerPtr& optimizer_of(Model* model) {
   if (!model || !model->optimizer())
     throw ValueError("LearningRateScheduler: the model has no optimizer: compile it first.");
@@ -34,7 +33,8 @@ void LearningRateScheduler::on_epoch_begin(int epoch, const Logs&) {
   opt->set_learning_rate(lr);
   if (verbose_ > 0)
     std::cout << "\nEpoch " << epoch + 1 << ": LearningRateScheduler setting learning rate to "
-              << detail::python_float(lr) << ".\n" << std::flush;
+              << detail::python_float(lr) << ".\n"
+              << std::flush;
 }
 
 void LearningRateScheduler::on_epoch_end(int, const Logs& logs) {

@@ -120,9 +120,8 @@ void ProgbarLogger::update(int64_t current, const Logs& logs, bool finalize) {
       width += 1 + kBarWidth;
     }
     // ETA while running; the elapsed time on the last line.
-    std::string when = !finalize && target_ > 0
-                           ? format_eta(per_step * double(target_ - current))
-                           : printf_str("%.0fs", t - start_);
+    std::string when = !finalize && target_ > 0 ? format_eta(per_step * double(target_ - current))
+                                                : printf_str("%.0fs", t - start_);
     std::string rest = format_time(per_step) + metrics_text(logs);
     line += " \x1b[1m" + when + "\x1b[0m" + rest;
     width += 1 + when.size() + rest.size();

@@ -18,7 +18,7 @@ struct ProgbarLoggerOptions {
   std::ostream* out = nullptr;  // where to print; null: std::cout
   // Redraw the bar in place; unset: when printing to std::cout and stdout is a terminal.
   std::optional<bool> dynamic_display;
-  double interval = 0.1;  // least seconds between two redraws of a live bar
+  double interval = 0.1;          // least seconds between two redraws of a live bar
   std::function<double()> clock;  // seconds from any origin; unset: a steady clock
 };
 

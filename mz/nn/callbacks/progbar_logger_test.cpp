@@ -15,7 +15,8 @@ struct Harness {
   std::ostringstream out;
   double t = 100.0;
   ProgbarLogger make(int verbose, bool dynamic, int epochs, int64_t steps) {
-    ProgbarLogger p(verbose, {.out = &out, .dynamic_display = dynamic, .clock = [this] { return t; }});
+    ProgbarLogger p(verbose,
+                    {.out = &out, .dynamic_display = dynamic, .clock = [this] { return t; }});
     p.set_params({.epochs = epochs, .steps = steps, .verbose = verbose});
     return p;
   }
@@ -93,6 +94,7 @@ TEST(ProgbarLogger, LiveBarPadsOverALongerPreviousLine) {
   p.on_epoch_begin(0, {});
   h.t += 0.75;
   p.on_train_batch_end(0, {{"loss", 0.5}, {"long_metric_name", 0.5}});
+  p.on_train_batch_end(1, {{"loss", 0.5}});  // throttled: not drawn
   h.t += 0.75;
   p.on_epoch_end(0, {{"loss", 0.5}});
   std::string all = h.out.str();

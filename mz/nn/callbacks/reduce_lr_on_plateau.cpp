@@ -19,7 +19,8 @@ ReduceLROnPlateau::ReduceLROnPlateau(ReduceLROnPlateauOptions options) : o_(std:
 }
 
 void ReduceLROnPlateau::reset() {
-  maximize_ = o_.mode == "max" || (o_.mode == "auto" && o_.monitor.find("acc") != std::string::npos);
+  maximize_ =
+      o_.mode == "max" || (o_.mode == "auto" && o_.monitor.find("acc") != std::string::npos);
   best_ = maximize_ ? -std::numeric_limits<double>::infinity()
                     : std::numeric_limits<double>::infinity();
   cooldown_counter_ = 0;
@@ -37,8 +38,9 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, const Logs& logs) {
   if (it == logs.end()) {
     if (!warned_) {
       std::cerr << "WARNING: ReduceLROnPlateau: learning rate reduction is conditioned on metric \""
-                << o_.monitor << "\", which is not available. Available metrics are: "
-                << detail::log_names(logs) << ".\n";
+                << o_.monitor
+                << "\", which is not available. Available metrics are: " << detail::log_names(logs)
+                << ".\n";
       warned_ = true;
     }
     return;
@@ -63,7 +65,8 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, const Logs& logs) {
     opt->set_learning_rate(new_lr);
     if (o_.verbose > 0)
       std::cout << "\nEpoch " << epoch + 1 << ": ReduceLROnPlateau reducing learning rate to "
-                << detail::python_float(new_lr) << ".\n" << std::flush;
+                << detail::python_float(new_lr) << ".\n"
+                << std::flush;
     cooldown_counter_ = o_.cooldown;
     wait_ = 0;
   }

@@ -24,9 +24,11 @@ void TerminateOnNaN::on_train_batch_end(int64_t batch, const Logs& logs) {
   batch_ = batch;
   epoch_ = current_epoch_;
   if (o_.raise_error)
-    throw ValueError(str("TerminateOnNaN: NaN or Inf loss encountered at batch ", batch,
-                         " (epoch ", current_epoch_ + 1, "): loss is ",
-                         std::isnan(it->second) ? "nan" : it->second > 0 ? "inf" : "-inf",
+    throw ValueError(str("TerminateOnNaN: NaN or Inf loss encountered at batch ", batch, " (epoch ",
+                         current_epoch_ + 1, "): loss is ",
+                         std::isnan(it->second) ? "nan"
+                         : it->second > 0       ? "inf"
+                                                : "-inf",
                          ". Terminating training immediately."));
   std::cout << "Batch " << batch << ": Invalid loss, terminating training\n" << std::flush;
   model()->stop_training = true;

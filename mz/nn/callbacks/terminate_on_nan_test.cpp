@@ -1,4 +1,5 @@
-// TerminateOnNaN driven through its hooks (the end-to-end fit test is tests/terminate_on_nan_test.cpp).
+// TerminateOnNaN driven through its hooks (the end-to-end fit test is
+// tests/terminate_on_nan_test.cpp).
 #include "mz/nn/callbacks/terminate_on_nan.h"
 
 #include <cmath>

@@ -8,6 +8,7 @@
 #include "mz/nn/layers/dropout.h"
 #include "mz/nn/layers/flatten.h"
 #include "mz/nn/layers/input_layer.h"
+#include "mz/nn/layers/rescaling.h"
 #include "mz/nn/layers/reshape.h"
 
 namespace mz {
@@ -23,6 +24,7 @@ const std::map<std::string, FromConfig>& table() {
       {"Dropout", [](const Json& c) -> LayerPtr { return L::Dropout::from_config(c); }},
       {"Flatten", [](const Json& c) -> LayerPtr { return L::Flatten::from_config(c); }},
       {"InputLayer", [](const Json& c) -> LayerPtr { return L::InputLayer::from_config(c); }},
+      {"Rescaling", [](const Json& c) -> LayerPtr { return L::Rescaling::from_config(c); }},
       {"Reshape", [](const Json& c) -> LayerPtr { return L::Reshape::from_config(c); }},
   };
   return rows;

@@ -8,8 +8,9 @@ namespace mz {
 namespace {
 
 TEST(LayerRegistry, BuildsEachKnownClass) {
-  EXPECT_EQ(layer_class_names(), (std::vector<std::string>{"Activation", "Dense", "Dropout",
-                                                           "Flatten", "InputLayer", "Reshape"}));
+  EXPECT_EQ(layer_class_names(),
+            (std::vector<std::string>{"Activation", "Dense", "Dropout", "Flatten", "InputLayer",
+                                      "Rescaling", "Reshape"}));
   Json keras = Json::parse(R"({"module": "keras.layers", "class_name": "Dense",
     "config": {"name": "out", "units": 10, "activation": "softmax"},
     "registered_name": null, "build_config": {"input_shape": [null, 64]}})");
@@ -26,7 +27,7 @@ TEST(LayerRegistry, UnknownClassListsKnownOnes) {
   MZ_EXPECT_THROW_MSG(
       layer_from_config(Json::parse(R"({"class_name": "Conv9D", "config": {}})")), ValueError,
       "layer_from_config: unknown layer class: expected one of Activation, Dense, Dropout, "
-      "Flatten, InputLayer, Reshape; got \"Conv9D\".");
+      "Flatten, InputLayer, Rescaling, Reshape; got \"Conv9D\".");
   MZ_EXPECT_THROW_MSG(layer_from_config(Json::parse("[1]")), ValueError,
                       "layer_from_config: expected {\"class_name\": ..., \"config\": {...}}");
   MZ_EXPECT_THROW_MSG(layer_from_config(Json::parse(R"({"class_name": "Dense", "config": {}})")),
