@@ -61,12 +61,16 @@ int main(int argc, char** argv) try {
                         L::Dropout(0.2),
                         L::Dense(128, {.activation = "relu"}),
                         L::Dense(10)});
-  model.compile({.optimizer = mz::optimizers::Adam({.learning_rate = 1e-3}),
+  // Adam with a cosine decay of the rate to zero over the whole run.
+  const int64_t batch_size = 64;
+  const int64_t steps = (x_train.size(0) + batch_size - 1) / batch_size * args.epochs;
+  mz::optimizers::schedules::CosineDecay schedule(1e-3, steps);
+  model.compile({.optimizer = mz::optimizers::Adam({.learning_rate = schedule}),
                  .loss = mz::losses::SparseCategoricalCrossentropy({.from_logits = true}),
                  .metrics = {"accuracy"}});
   std::cout << model.summary() << "\n";
 
-  model.fit(x_train, y_train, {.batch_size = 64, .epochs = args.epochs, .validation_split = 0.1});
+  model.fit(x_train, y_train, {.batch_size = batch_size, .epochs = args.epochs});
 
   mz::Logs test = model.evaluate(x_test, data.y_test, {.batch_size = 256, .verbose = 0});
   std::printf("test accuracy: %.4f\n", test["accuracy"]);
