@@ -3,8 +3,8 @@
 # build/bench), runs them and the PyTorch peer (bench/peers/torch_bench.py) on W0, W1, W3 and W4,
 # and writes bench/RESULTS.md (tables with merezha/peer ratios, and the raw CSV).
 #
-#   bench/side_by_side.sh                 # 1 thread, W1 for 5 epochs (about 10 minutes)
-#   QUICK=1 bench/side_by_side.sh         # W1 for 1 epoch (W1_EPOCHS=1)
+#   bench/side_by_side.sh                 # 1 thread, W1 for 5 epochs (2-3 minutes once built)
+#   QUICK=1 bench/side_by_side.sh         # W1 for 1 epoch (W1_EPOCHS=1; about a minute)
 #   bench/side_by_side.sh --two-threads   # 1-thread and 2-thread runs
 #   bench/side_by_side.sh --workloads "w3 w4" --out /tmp/RESULTS.md
 #
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 threads="1"
 workloads="w0 w1 w3 w4"
 out="bench/RESULTS.md"
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while (($#)); do
   case "$1" in
     --two-threads) threads="1 2" ;;
