@@ -288,8 +288,10 @@ static void check_in_place(const Tensor& a, const char* who) {
 
 Tensor& add_(Tensor& a, const Tensor& b, double alpha) {
   check_in_place(a, "add_");
-  Tensor bb = alpha == 1.0 ? b.detach() : scalar_op(Op::mul_scalar, b.detach(), alpha);
-  detail::dispatch(Op::add, {a, bb.expand(a.shape())}, {a});
+  OpAttrs attrs;
+  attrs.alpha = alpha;
+  detail::dispatch(alpha == 1.0 ? Op::add : Op::add_scaled, {a, b.detach().expand(a.shape())},
+                   {a}, attrs);
   return a;
 }
 

@@ -77,6 +77,31 @@ TEST(Arith, InPlaceUpdatesAreNotRecorded) {
   EXPECT_EQ(w.to_vector<float>(), (std::vector<float>{1, 0, -1}));
 }
 
+// cpu may fuse a + alpha * b into one FMA (one rounding), so it matches ref to an ulp.
+TEST(Arith, ScaledInPlaceAddMatchesRef) {
+  for (Device d : testing::fast_backends()) {
+    Tensor a = uniform({300, 1000}, -1.0, 1.0), b = uniform({300, 1000}, -1.0, 1.0);
+    Tensor bias = uniform({1000}, -1.0, 1.0);
+    Tensor ra = a.clone().to(Device::ref()), ca = a.clone().to(d);
+    add_(ra, b.to(Device::ref()), -0.01);
+    add_(ca, b.to(d), -0.01);
+    EXPECT_TRUE(testing::all_close(ca, ra, 1e-6, 1e-7));
+    add_(ra, bias.to(Device::ref()), 0.5);  // a broadcast row
+    add_(ca, bias.to(d), 0.5);
+    EXPECT_TRUE(testing::all_close(ca, ra, 1e-6, 1e-7));
+  }
+}
+
+TEST(Reduce, SizeOneAxesAreCopies) {
+  Tensor x = tensor({1.0f, NAN, 3.0f}).reshape({3, 1});
+  Tensor m = mean(x, {1});
+  EXPECT_EQ(m.shape(), (Shape{3}));
+  EXPECT_FALSE(m.shares_storage(x));
+  EXPECT_TRUE(testing::all_close(m, tensor({1.0f, NAN, 3.0f}), 0.0));
+  EXPECT_TRUE(testing::grad_ok([](auto& v) { return mean(v[0], {1}); },
+                               {tensor(std::vector<double>{0.5, -1.0}, {2, 1})}));
+}
+
 TEST(Arith, CpuMatchesRef) {
   for (Device d : testing::fast_backends()) {
     Tensor a = arange(12).reshape({3, 4}) * 0.37 - 1.0;

@@ -17,6 +17,8 @@ enum class Op : uint16_t {
   where,
   // element-wise unary (ops/arith.h); scalar operands ride in OpAttrs
   neg, abs, sign, sqrt, rsqrt, exp, log, log1p, square, clip, add_scalar, mul_scalar, pow_scalar,
+  // a + alpha * b in one pass (in-place optimizer updates), alpha in OpAttrs
+  add_scaled,
   // activations (ops/activation.h)
   relu, relu6, leaky_relu, elu, selu, gelu, sigmoid, hard_sigmoid, tanh, softplus, softsign, silu,
   // dy * f'(x) from y = f(x), fused (relu, tanh, sigmoid, linear)
@@ -39,7 +41,7 @@ inline constexpr std::array<std::string_view, kNumOps> kOpNames = {
     "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
     "where",
     "neg", "abs", "sign", "sqrt", "rsqrt", "exp", "log", "log1p", "square", "clip", "add_scalar",
-    "mul_scalar", "pow_scalar",
+    "mul_scalar", "pow_scalar", "add_scaled",
     "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "tanh",
     "softplus", "softsign", "silu",
     "act_grad",

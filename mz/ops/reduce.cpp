@@ -38,8 +38,13 @@ Tensor reduce(Op op, const Tensor& x, const std::vector<int>& axes, bool keepdim
               DType out_dtype) {
   const char* who = op_name(op).data();
   Shape kept = keep_shape(x, axes, who);
-  Tensor out = Tensor::empty(kept, {.dtype = out_dtype, .device = x.device()});
-  detail::dispatch(op, {x.detach()}, {out});
+  Tensor out;
+  if (kept == x.shape() && out_dtype == x.dtype()) {
+    out = x.detach().clone();  // only size-1 axes are reduced: every op is the identity
+  } else {
+    out = Tensor::empty(kept, {.dtype = out_dtype, .device = x.device()});
+    detail::dispatch(op, {x.detach()}, {out});
+  }
   return keepdims ? out : out.reshape(drop_shape(x, axes, who));
 }
 

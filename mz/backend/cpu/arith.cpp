@@ -145,6 +145,11 @@ void register_dtype(KernelTable& t) {
     const T s = static_cast<T>(k.attrs->alpha);
     unary<T>(Op::add_scalar, k, [=](T x) { return x + s; });
   });
+  t.set(Op::add_scaled, d, [](const KernelArgs& k) {
+    const T s = static_cast<T>(k.attrs->alpha);
+    if (!binary_loop<T, T>(k.in[0], k.in[1], k.out[0], [s](T a, T b) { return a + s * b; }))
+      run_ref(Op::add_scaled, dtype_of<T>, k);
+  });
   t.set(Op::mul_scalar, d, [](const KernelArgs& k) {
     const T s = static_cast<T>(k.attrs->alpha);
     unary<T>(Op::mul_scalar, k, [=](T x) { return x * s; });

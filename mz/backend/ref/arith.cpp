@@ -113,6 +113,11 @@ void register_all(KernelTable& t) {
     T s = static_cast<T>(k.attrs->alpha);
     unary<T>(k, [=](T x) { return static_cast<T>(x + s); });
   });
+  // add_scaled: in = (a, b) broadcast to out's shape; out = a + alpha * b.
+  t.set(Op::add_scaled, d, [](const KernelArgs& k) {
+    T s = static_cast<T>(k.attrs->alpha);
+    map2<T, T>(k.in[0], k.in[1], k.out[0], [=](T a, T b) { return static_cast<T>(a + s * b); });
+  });
   t.set(Op::mul_scalar, d, [](const KernelArgs& k) {
     T s = static_cast<T>(k.attrs->alpha);
     unary<T>(k, [=](T x) { return static_cast<T>(x * s); });
