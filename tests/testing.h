@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "mz/autograd/gradcheck.h"
+#include "mz/backend/kernel.h"
 #include "mz/core/tensor.h"
 
 namespace mz::testing {
@@ -59,8 +61,21 @@ inline ::testing::AssertionResult grad_ok(
                                        << ")";
 }
 
-// The backends to compare with ref.
-inline std::vector<Device> fast_backends() { return {Device::cpu()}; }
+// The backends to compare with ref: cpu, and cuda when a device is present. MZ_TEST_BACKENDS
+// (a comma list: "cuda", "cpu,cuda") keeps only those named, e.g. for a GPU-only run.
+inline std::vector<Device> fast_backends() {
+  std::vector<Device> all = {Device::cpu()};
+  if (detail::backend_available(DeviceType::cuda)) all.push_back(Device::cuda());
+  const char* only = std::getenv("MZ_TEST_BACKENDS");
+  if (only == nullptr || *only == '\0') return all;
+  const std::string list = std::string(",") + only + ",";
+  std::vector<Device> picked;
+  for (Device d : all)
+    if (list.find(d.type == DeviceType::cuda ? ",cuda," : "," + d.name() + ",") !=
+        std::string::npos)
+      picked.push_back(d);
+  return picked;
+}
 
 // Expects `statement` to throw E whose message contains `text`.
 #define MZ_EXPECT_THROW_MSG(statement, E, text)                                    \

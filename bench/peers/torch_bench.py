@@ -3,6 +3,8 @@
 # defined exactly as in bench/merezha_bench.cpp and bench/peers/torch_bench.cpp, printing the
 # same CSV lines. Run with Debian's /usr/bin/python3 (python3-torch 1.13):
 #   BENCH_THREADS=1 /usr/bin/python3 bench/peers/torch_bench.py w1
+# On a GPU (a CUDA build of torch): torch_bench.py --device cuda w1 (W1 only; data, model and
+# each epoch's permutation live on the device, as merezha-bench's MEREZHA_DEVICE=cuda run).
 import os
 import sys
 
@@ -36,6 +38,7 @@ def env_int(name, default):
 
 
 THREADS = env_int("BENCH_THREADS", 1)
+DEVICE = "cpu"  # --device
 
 
 def csv(workload, metric, unit, values, fmt, accuracy="", notes=""):
@@ -112,7 +115,9 @@ def w1():
     x_train, y_train, x_test, y_test = load_fmnist(
         os.environ.get("FMNIST_DIR") or "/usr/share/datasets/fashion-mnist")
     torch.manual_seed(0)
-    model = mlp()
+    model = mlp().to(DEVICE)
+    x_train, y_train = x_train.to(DEVICE), y_train.to(DEVICE)
+    x_test, y_test = x_test.to(DEVICE), y_test.to(DEVICE)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     shuffle = torch.Generator().manual_seed(1)
     n, batch = x_train.shape[0], 64
@@ -120,7 +125,7 @@ def w1():
     for epoch in range(1, epochs + 1):
         model.train()
         t0 = time.perf_counter()
-        perm = torch.randperm(n, generator=shuffle)
+        perm = torch.randperm(n, generator=shuffle).to(DEVICE)
         total = 0.0
         for start in range(0, n, batch):
             idx = perm[start:start + batch]
@@ -139,7 +144,7 @@ def w1():
               f" test accuracy {acc:.4f}", file=sys.stderr, flush=True)
     accuracy = f"acc@1={accs[0]:.4f}" + (f";acc@{epochs}={accs[-1]:.4f}" if epochs > 1 else "")
     csv("W1", "train_samples_per_s", "samples/s", rates, "%.1f", accuracy,
-        f"epochs={epochs};batch=64;loop")
+        f"epochs={epochs};batch=64;loop" + ("" if DEVICE == "cpu" else f";device={DEVICE}"))
 
 
 # ----- W3: MLP inference latency -----
@@ -189,9 +194,14 @@ WORKLOADS = {"w0": w0, "w1": w1, "w3": w3, "w4": w4}
 
 
 def main(argv):
-    if len(argv) != 2 or (argv[1] not in WORKLOADS and argv[1] != "all"):
-        print("usage: torch_bench.py w0|w1|w3|w4|all  (env: BENCH_THREADS, FMNIST_DIR, W1_EPOCHS)",
-              file=sys.stderr)
+    global DEVICE
+    if len(argv) == 4 and argv[1] == "--device":
+        DEVICE = argv[2]
+        argv = [argv[0], argv[3]]
+    if len(argv) != 2 or (argv[1] not in WORKLOADS and argv[1] != "all") or (
+            DEVICE != "cpu" and argv[1] != "w1"):
+        print("usage: torch_bench.py [--device cuda] w0|w1|w3|w4|all  (env: BENCH_THREADS, "
+              "FMNIST_DIR, W1_EPOCHS; --device takes w1 only)", file=sys.stderr)
         return 2
     torch.set_num_threads(THREADS)
     for name in (WORKLOADS if argv[1] == "all" else [argv[1]]):

@@ -60,16 +60,24 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
       std::vector<double> analytic = x.grad().defined()
                                          ? x.grad().to_vector<double>()
                                          : std::vector<double>(x.numel(), 0.0);
-      if (!x.device().is_host())
-        return {false, 0.0, "gradcheck: inputs must live in host memory (ref or cpu)"};
-      double* data = x.data<double>();
+      // x is a contiguous float64 clone: an element is set through its pointer on the host,
+      // and through a one-element view of it (a small upload) on a device.
+      const std::vector<double> values = x.to_vector<double>();
+      const Tensor flat = x.detach().reshape({-1});
+      auto set = [&](int64_t p, double v) {
+        if (x.device().is_host())
+          x.data<double>()[p] = v;
+        else
+          flat.slice(0, p, p + 1).copy_(
+              tensor(std::vector<double>{v}, {1}, {.dtype = DType::f64, .device = x.device()}));
+      };
       for (int64_t p = 0; p < x.numel(); ++p) {
-        double saved = data[p];
-        data[p] = saved + options.eps;
+        const double saved = values[static_cast<std::size_t>(p)];
+        set(p, saved + options.eps);
         std::vector<double> plus = evaluate(fn, xs);
-        data[p] = saved - options.eps;
+        set(p, saved - options.eps);
         std::vector<double> minus = evaluate(fn, xs);
-        data[p] = saved;
+        set(p, saved);
         double numeric = 0.0;
         for (int64_t j = 0; j < m; ++j)
           numeric += cotangents[c][j] * (plus[j] - minus[j]) / (2.0 * options.eps);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "mz/core/tensor.h"
 #include "mz/ops/op.h"
@@ -21,7 +22,12 @@ struct OpAttrs {
   int64_t count = 0;   // one_hot depth
   bool approximate = false;  // gelu: tanh approximation
   Act act = Act::linear;     // linear, act_grad
-  Shape pads;                // pad: elements before, per axis (after follows from out's shape)
+  Shape pads;                // pad: elements before, per axis (after follows from out's shape);
+                             // conv, pooling: padding before, per spatial axis
+  Shape strides;             // conv, pooling: step per spatial axis
+  Shape dilation;            // conv: dilation per spatial axis
+  Shape window;              // pooling: window per spatial axis
+  int64_t groups = 1;        // conv: channel groups
 };
 
 struct KernelArgs {
@@ -52,7 +58,11 @@ const KernelTable& kernel_table(DeviceType type);
 KernelFn find_kernel(Device device, Op op, DType dtype);
 
 namespace detail {
+// True when the device type's backend is built in and (cuda) a device is present.
 bool backend_available(DeviceType type);
+// Why backend_available(type) is false: "merezha was built without CUDA", or "no CUDA device is
+// present (...)".
+std::string backend_unavailable_reason(DeviceType type);
 }
 
 }  // namespace mz

@@ -3,12 +3,17 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "mz/core/error.h"
 
 namespace mz {
+namespace detail {
+bool backend_available(DeviceType type);  // backend/registry.cpp (starts a device backend)
+std::string backend_unavailable_reason(DeviceType type);
+}
 namespace {
 
 constexpr std::size_t kAlignment = 64;
@@ -95,17 +100,30 @@ Allocator*& slot(DeviceType type) {
 
 Allocator& allocator_for(DeviceType type) {
   Allocator* a = slot(type);
+  // A device backend installs its allocator when it starts, on the first question about it.
+  if (!a && detail::backend_available(type)) a = slot(type);
   if (!a)
-    throw BackendError(str("allocate: merezha was built without ",
-                           type == DeviceType::cuda ? "CUDA" : "this device",
+    throw BackendError(str("allocate: ", detail::backend_unavailable_reason(type),
                            ": no allocator for ", Device{type, 0}, "."));
   return *a;
 }
 
 void set_allocator(DeviceType type, Allocator* allocator) { slot(type) = allocator; }
 
+namespace {
+DeviceCopyFn& device_copy_slot() {
+  static DeviceCopyFn fn = nullptr;
+  return fn;
+}
+}  // namespace
+
+void set_device_copy(DeviceCopyFn fn) { device_copy_slot() = fn; }
+DeviceCopyFn device_copy() { return device_copy_slot(); }
+
 Storage::Storage(std::size_t nbytes, Device device)
-    : data_(allocator_for(device.type).allocate(nbytes)), nbytes_(nbytes), device_(device) {}
+    : data_(allocator_for(device.type).allocate_on(nbytes, device.index)),
+      nbytes_(nbytes),
+      device_(device) {}
 
 Storage::Storage(void* data, std::size_t nbytes, Device device, std::function<void()> release)
     : data_(data), nbytes_(nbytes), device_(device), release_(std::move(release)) {}

@@ -17,6 +17,8 @@ class Allocator {
   virtual ~Allocator() = default;
   // At least `nbytes` bytes; never null (throws on failure).
   virtual void* allocate(std::size_t nbytes) = 0;
+  // The same on device `index` of the type (cuda:1); host allocators ignore the index.
+  virtual void* allocate_on(std::size_t nbytes, int /*index*/) { return allocate(nbytes); }
   virtual void deallocate(void* ptr, std::size_t nbytes) = 0;
   // Returns cached blocks to the system.
   virtual void empty_cache() {}
@@ -28,6 +30,14 @@ class Allocator {
 Allocator& allocator_for(DeviceType type);
 // Installs the allocator of a device type (the cuda backend registers its own).
 void set_allocator(DeviceType type, Allocator* allocator);
+
+// Copies nbytes from src to dst when either buffer is device (not host) memory; the copy is
+// complete, as far as the host can see, when it returns. Installed by the cuda backend.
+using DeviceCopyFn = void (*)(void* dst, Device dst_device, const void* src, Device src_device,
+                              std::size_t nbytes);
+void set_device_copy(DeviceCopyFn fn);
+// The installed copy function; null when no device backend has installed one.
+DeviceCopyFn device_copy();
 
 class Storage {
  public:

@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <ostream>
+#include <string>
 
 #include "mz/core/strided.h"
 
@@ -145,6 +146,45 @@ Tensor Tensor::detach() const {
   copy->device = t.device;
   return Tensor(std::move(copy));
 }
+
+namespace detail {
+bool backend_available(DeviceType type);  // backend/registry.cpp
+std::string backend_unavailable_reason(DeviceType type);
+
+Tensor transfer(const Tensor& t, Device target) {
+  if (t.device() == target) return t.detach();
+  if (t.device().is_host() && target.is_host()) {
+    Tensor y = t.detach();
+    y.impl().device = target;
+    return y;
+  }
+  const Device other = t.device().is_host() ? target : t.device();
+  if (!backend_available(other.type) || !device_copy())
+    throw BackendError(str("Tensor::to: ", backend_unavailable_reason(other.type),
+                           ": cannot move a tensor from ", t.device(), " to ", target, "."));
+  // The span [lo, hi] of storage elements the view reaches (strides are never negative).
+  auto span = [](const Tensor& v, int64_t& lo, int64_t& hi) {
+    lo = hi = v.offset();
+    for (int i = 0; i < v.rank(); ++i) hi += (v.shape()[i] - 1) * v.strides()[i];
+  };
+  if (t.numel() == 0) return Tensor::empty(t.shape(), {.dtype = t.dtype(), .device = target});
+  Tensor src = t.detach();
+  int64_t lo = 0, hi = 0;
+  span(src, lo, hi);
+  if (hi - lo + 1 > 2 * src.numel()) {
+    src = src.contiguous();
+    span(src, lo, hi);
+  }
+  const std::size_t esize = dtype_size(src.dtype());
+  const std::size_t nbytes = static_cast<std::size_t>(hi - lo + 1) * esize;
+  auto storage = std::make_shared<Storage>(nbytes, target);
+  device_copy()(storage->data(), target,
+                static_cast<const char*>(src.storage()->data()) + lo * esize, src.device(),
+                nbytes);
+  return Tensor::view_of(std::move(storage), src.shape(), src.strides(), src.offset() - lo,
+                         src.dtype(), target);
+}
+}  // namespace detail
 
 std::ostream& operator<<(std::ostream& out, const Tensor& t) {
   if (!t.defined()) return out << "tensor(undefined)";

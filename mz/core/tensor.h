@@ -129,4 +129,12 @@ class Tensor {
 // Prints dtype, shape and (up to a few) values: tensor([[1, 2], [3, 4]], float32).
 std::ostream& operator<<(std::ostream& out, const Tensor& t);
 
+namespace detail {
+// Tensor::to(device) without autograd: between host devices the buffer is shared; across a
+// device boundary the storage span the view covers is copied and its strides kept (a view
+// that covers under half of its span is made contiguous first). Throws BackendError when no
+// backend can reach `target`.
+Tensor transfer(const Tensor& t, Device target);
+}  // namespace detail
+
 }  // namespace mz

@@ -2,6 +2,7 @@
 // set/get_weights, the default shape inference and Keras's base config.
 #include "mz/nn/layer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -115,21 +116,58 @@ Tensor Layer::operator()(const Tensor& x, bool training) {
   return y;
 }
 
-std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& xs, bool training) {
+std::vector<Tensor> Layer::prepare(const std::vector<Tensor>& xs) {
   std::vector<Shape> shapes;
   for (const Tensor& x : xs) {
     if (!x.defined()) throw ValueError(str(who(), ": called on an undefined tensor."));
     shapes.push_back(without_batch(x.shape()));
   }
   maybe_build(shapes);
-  activity_losses_.clear();
   std::vector<Tensor> cast_xs;
   for (const Tensor& x : xs) cast_xs.push_back(autocast(x, dtype_, !weights_.empty()));
-  std::vector<Tensor> ys = call_multi(cast_xs, training);
+  return cast_xs;
+}
+
+std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& xs, bool training) {
+  return call_with_masks(xs, {}, training, nullptr);
+}
+
+std::vector<Tensor> Layer::call_with_masks(const std::vector<Tensor>& xs,
+                                           const std::vector<Tensor>& masks, bool training,
+                                           std::vector<Tensor>* out_masks) {
+  if (!masks.empty() && masks.size() != xs.size())
+    throw InternalError(str(who(), ": call_with_masks: ", xs.size(), " inputs but ",
+                            masks.size(), " masks; this is a bug in merezha; please report it."));
+  std::vector<Tensor> cast_xs = prepare(xs);
+  activity_losses_.clear();
+  bool any_mask = false;
+  for (const Tensor& m : masks) any_mask = any_mask || m.defined();
+  std::vector<Tensor> ys = any_mask ? call_masked(cast_xs, masks, training)
+                                    : call_multi(cast_xs, training);
   if (activity_regularizer_)
     for (const Tensor& y : ys)
       if (y.defined()) activity_losses_.push_back((*activity_regularizer_)(y));
+  if (out_masks) {
+    out_masks->assign(ys.size(), Tensor{});
+    if (supports_masking_) {
+      std::vector<Tensor> full = masks;
+      full.resize(xs.size());
+      std::vector<Tensor> ms = compute_mask(cast_xs, full);
+      for (std::size_t i = 0; i < ms.size() && i < ys.size(); ++i) (*out_masks)[i] = ms[i];
+    }
+  }
   return ys;
+}
+
+std::vector<Tensor> Layer::call_masked(const std::vector<Tensor>& xs,
+                                       const std::vector<Tensor>& /*masks*/, bool training) {
+  return call_multi(xs, training);
+}
+
+std::vector<Tensor> Layer::compute_mask(const std::vector<Tensor>& xs,
+                                        const std::vector<Tensor>& masks) {
+  Tensor first = masks.empty() ? Tensor{} : masks[0];
+  return std::vector<Tensor>(std::max<std::size_t>(xs.size(), 1), first);
 }
 
 Tensor Layer::call(const Tensor& x, bool /*training*/) { return x; }
@@ -164,8 +202,30 @@ Shape Layer::compute_output_shape(const Shape& input_shape) {
 }
 
 std::vector<Shape> Layer::compute_output_shapes(const std::vector<Shape>& input_shapes) {
+  if (input_shapes.size() == 1) return {compute_output_shape(input_shapes[0])};
+  // Several inputs: traces call_multi() on zeros with batch 1 and reports the batch given.
+  std::vector<Tensor> probes;
+  for (const Shape& s : input_shapes) {
+    Shape probe = s;
+    if (probe.rank() > 0) probe[0] = 1;
+    for (int i = 1; i < probe.rank(); ++i)
+      if (probe[i] < 0)
+        throw ShapeError(str(who(),
+                             ": cannot infer the output shapes: expected known dimensions "
+                             "after the batch one, got ",
+                             s, "."));
+    probes.push_back(zeros(probe, {.dtype = dtype_}));
+  }
+  std::vector<Shape> without;
+  for (const Shape& s : input_shapes) without.push_back(without_batch(s));
+  maybe_build(without);
+  NoGrad no_grad;
   std::vector<Shape> out;
-  for (const Shape& s : input_shapes) out.push_back(compute_output_shape(s));
+  for (const Tensor& y : call_multi(probes, false)) {
+    Shape shape = y.shape();
+    if (shape.rank() > 0 && input_shapes[0].rank() > 0) shape[0] = input_shapes[0][0];
+    out.push_back(shape);
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "mz/core/tensor.h"
 #include "mz/nn/config.h"
+#include "mz/nn/keras_tensor.h"
 #include "mz/nn/variable.h"
 
 namespace mz {
@@ -23,7 +24,7 @@ struct LayerCommon {
   DType dtype = DType::f32;
 };
 
-class Layer {
+class Layer : public std::enable_shared_from_this<Layer> {
  public:
   // class_name: Keras's class name ("Dense"); common.name empty gets a unique snake_case name.
   Layer(std::string class_name, LayerCommon common);
@@ -48,6 +49,15 @@ class Layer {
   Tensor operator()(const Tensor& x, bool training = false);
   std::vector<Tensor> operator()(const std::vector<Tensor>& xs, bool training = false);
 
+  // The functional API: calls the layer on symbolic tensors, recording a node of the graph.
+  // The graph shares the layer, so a layer called as an lvalue must be owned by a shared_ptr
+  // (a LayerPtr or std::make_shared); a temporary (L::Dense(10)(x)) is copied through its
+  // config. The single-tensor forms throw ValueError when the call makes several outputs.
+  KerasTensor operator()(const KerasTensor& x) &;
+  KerasTensor operator()(const KerasTensor& x) &&;
+  std::vector<KerasTensor> operator()(const std::vector<KerasTensor>& xs) &;
+  std::vector<KerasTensor> operator()(const std::vector<KerasTensor>& xs) &&;
+
   // ----- what subclasses implement -----
   // Creates the weights for inputs of `input_shape` (batch dimension -1). Default: nothing.
   virtual void build(const Shape& input_shape) {}
@@ -61,6 +71,24 @@ class Layer {
   virtual std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes);
   // Keras's config keys ("units", "activation", ... plus "name", "trainable", "dtype").
   virtual Json config() const;
+
+  // ----- masks (Keras's supports_masking, compute_mask and call(..., mask=)) -----
+  // A mask is a uint8 (batch, steps) tensor, 1 where a timestep is real; undefined: none.
+  // Whether the layer passes masks on (through compute_mask); otherwise its outputs carry none.
+  bool supports_masking() const { return supports_masking_; }
+  // Calls the layer with one mask per input (undefined: none), as operator() does, and, when
+  // out_masks is given, writes one mask per output there (compute_mask, or none).
+  std::vector<Tensor> call_with_masks(const std::vector<Tensor>& xs,
+                                      const std::vector<Tensor>& masks, bool training,
+                                      std::vector<Tensor>* out_masks);
+  // The computation given input masks; default: call_multi(), ignoring the masks. Layers that
+  // use masks (RNNs, pooling over steps, attention, merging) override it.
+  virtual std::vector<Tensor> call_masked(const std::vector<Tensor>& xs,
+                                          const std::vector<Tensor>& masks, bool training);
+  // The output masks for these inputs and input masks (called only when supports_masking());
+  // default: the first input's mask, for every output.
+  virtual std::vector<Tensor> compute_mask(const std::vector<Tensor>& xs,
+                                           const std::vector<Tensor>& masks);
   // The shape build() was called with (batch -1); empty before build.
   const std::vector<Shape>& build_shapes() const { return build_shapes_; }
 
@@ -89,8 +117,13 @@ class Layer {
   // Keras's activity_regularizer: operator() applies it to each output into activity_losses_.
   std::shared_ptr<Regularizer> activity_regularizer_;
   std::vector<VariablePtr> weights_;
+  // Set by layers that keep masks (Keras's self.supports_masking = True).
+  bool supports_masking_ = false;
 
  private:
+  // Builds for xs (naming the layer on an undefined input) and casts them to the layer dtype.
+  std::vector<Tensor> prepare(const std::vector<Tensor>& xs);
+
   std::string class_name_, name_;
   bool trainable_ = true;
   DType dtype_ = DType::f32;

@@ -4,6 +4,7 @@
 // on the same class.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,13 +21,30 @@ namespace mz {
 
 namespace detail {
 class CallbackList;
+class Graph;
 }
 
-// Keras's compile(optimizer, loss, loss_weights, metrics, ...): only these are needed here.
+// One tensor or several, in order (a model's inputs or targets): fit(x, y) and
+// fit({x1, x2}, {y1, y2}).
+struct Tensors {
+  Tensors() = default;
+  Tensors(const Tensor& t) : list{t} {}  // NOLINT: implicit on purpose
+  Tensors(std::initializer_list<Tensor> ts) : list(ts) {}
+  Tensors(std::vector<Tensor> ts) : list(std::move(ts)) {}  // NOLINT
+  std::vector<Tensor> list;
+};
+
+// Keras's compile(optimizer, loss, loss_weights, metrics, ...). A model with several outputs
+// takes one loss for all (`loss`) or one per output (`losses`, in output order; a null entry
+// leaves that output without a loss), and `metrics` for every output or `output_metrics` per
+// output. Its logs then name the outputs: "loss", "<output>_loss", "<output>_<metric>".
 struct CompileOptions {
   OptimizerSpec optimizer = "rmsprop";
   LossSpec loss;
+  std::vector<LossSpec> losses;
+  std::vector<double> loss_weights;  // per output; empty: all 1
   std::vector<MetricSpec> metrics;
+  std::vector<std::vector<MetricSpec>> output_metrics;
 };
 
 // Keras's fit(x, y, batch_size, epochs, verbose, callbacks, validation_split,
@@ -40,7 +58,7 @@ struct FitOptions {
   // The last fraction of x, y (before shuffling) is held out for validation.
   double validation_split = 0.0;
   // (x_val, y_val); takes precedence over validation_split.
-  std::optional<std::pair<Tensor, Tensor>> validation_data;
+  std::optional<std::pair<Tensors, Tensors>> validation_data;
   bool shuffle = true;
   // class index -> weight, multiplied into sample weights.
   std::map<int64_t, double> class_weight;
@@ -65,32 +83,59 @@ struct PredictOptions {
 
 class Model : public Layer {
  public:
+  // A subclassed model: derive, create layers in the constructor, override call() and layers().
   explicit Model(LayerCommon common = {}, std::string class_name = "Model");
+  // A functional model (Keras's Model(inputs, outputs), class "Functional"): the graph of
+  // layers between Input() tensors and outputs, checked and planned once. Throws ValueError
+  // naming the layers for an output not connected to the inputs, an unused input, a cycle or
+  // two layers of one name.
+  Model(const KerasTensors& inputs, const KerasTensors& outputs, LayerCommon common = {});
+  ~Model() override;
 
   void compile(CompileOptions options);
   // Trains for epochs - initial_epoch epochs; returns the History of epoch logs.
-  History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
+  History fit(const Tensors& x, const Tensors& y, FitOptions options = {});
   // Loss and metrics over (x, y): {"loss": ..., "accuracy": ...}.
-  Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
-  // The outputs in inference mode, batch by batch, concatenated.
-  Tensor predict(const Tensor& x, PredictOptions options = {});
+  Logs evaluate(const Tensors& x, const Tensors& y, EvaluateOptions options = {});
+  // The output in inference mode, batch by batch, concatenated (one-output models).
+  Tensor predict(const Tensors& x, PredictOptions options = {});
+  // Every output in inference mode, batch by batch, concatenated.
+  std::vector<Tensor> predict_outputs(const Tensors& x, PredictOptions options = {});
   // One gradient step; returns the batch's logs (loss and metrics, metrics not reset).
-  Logs train_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = {});
-  Logs test_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = {});
-  Tensor predict_on_batch(const Tensor& x);
+  Logs train_on_batch(const Tensors& x, const Tensors& y, const Tensor& sample_weight = {});
+  Logs test_on_batch(const Tensors& x, const Tensors& y, const Tensor& sample_weight = {});
+  Tensor predict_on_batch(const Tensors& x);
 
-  // Keras's summary(): layers, output shapes, parameter counts (trainable / non-trainable).
+  // Keras's summary(): layers, output shapes, parameter counts (trainable / non-trainable);
+  // for a graph that is not a chain, a "Connected to" column.
   std::string summary(int line_length = 0) const;
-  // Every layer of the model, in order.
-  virtual std::vector<LayerPtr> layers() const = 0;
+  // Every layer of the model, in order (a functional model: InputLayers too, by depth).
+  virtual std::vector<LayerPtr> layers() const;
+  // The symbolic inputs and outputs (functional models; empty otherwise).
+  std::vector<KerasTensor> inputs() const;
+  std::vector<KerasTensor> outputs() const;
+  // Keras's output_names: the names of the layers that make the outputs ({"output_1"} for a
+  // model that is not functional).
+  std::vector<std::string> output_names() const;
+  // The graph of a functional model, or null.
+  const detail::Graph* graph() const { return graph_.get(); }
+
+  Tensor call(const Tensor& x, bool training) override;
+  std::vector<Tensor> call_multi(const std::vector<Tensor>& xs, bool training) override;
+  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) override;
+  Shape compute_output_shape(const Shape& input_shape) override;
+  Json config() const override;
   std::vector<VariablePtr> weights() const override;
   std::vector<Tensor> losses() const override;
   // Freezes or unfreezes the model and every layer in it (Keras's model.trainable = ...).
   void set_trainable(bool trainable) override;
 
-  bool compiled() const { return loss_ != nullptr; }
+  bool compiled() const { return compiled_; }
   const OptimizerPtr& optimizer() const { return optimizer_; }
-  const LossPtr& loss() const { return loss_; }
+  // The loss of the first output (of the only one, usually).
+  const LossPtr& loss() const { return losses_.front(); }
+  // The loss of each output (null: that output has none).
+  const std::vector<LossPtr>& losses_by_output() const { return losses_; }
   const std::vector<MetricPtr>& metrics() const { return metrics_; }
   // Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch.
   bool stop_training = false;
@@ -103,24 +148,40 @@ class Model : public Layer {
 
  protected:
   OptimizerPtr optimizer_;
-  LossPtr loss_;
-  std::vector<MetricSpec> metric_specs_;
-  std::vector<MetricPtr> metrics_;  // resolved at the first batch
+  bool compiled_ = false;
+  std::vector<LossPtr> losses_;                    // per output
+  std::vector<double> loss_weights_;               // per output
+  std::vector<std::vector<MetricSpec>> metric_specs_;  // per output
+  std::vector<MetricPtr> metrics_;  // resolved at the first batch, output by output
+  std::vector<int> metric_output_;  // the output of each metric
+  std::vector<std::string> metric_names_;  // their log names
+  bool metrics_resolved_ = false;
 
  private:
+  // The model's outputs for inputs xs (cast as input_dtypes() says).
+  std::vector<Tensor> forward(const std::vector<Tensor>& xs, bool training);
   // One batch (training.cpp): forward, loss + losses(); when training, backward and an
-  // optimizer step; then the loss tracker (weighted by batch size) and the metrics.
-  void run_step(const Tensor& x, const Tensor& y, const Tensor& sample_weight, bool training);
+  // optimizer step; then the loss trackers (weighted by batch size) and the metrics.
+  void run_step(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                const Tensor& sample_weight, bool training);
+  // Makes the compiled metrics from their specs, against the first batch.
+  void resolve_metrics(const std::vector<Tensor>& ys, const std::vector<Tensor>& preds);
   // evaluate() on the given callback list (fit's validation reuses fit's list).
-  Logs run_evaluate(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
+  Logs run_evaluate(const Tensors& x, const Tensors& y, const Tensor& sample_weight,
                     int64_t batch_size, detail::CallbackList& callbacks);
   // Writes get_metrics_result() into logs, reusing its entries (no allocation per batch).
   void write_logs(Logs& logs) const;
-  // The dtype integer inputs are cast to: the first layer's dtype.
-  DType input_dtype() const;
+  // The dtype each integer input is cast to: its Input's dtype in a functional model, else
+  // the first layer's.
+  DType input_dtype(std::size_t input) const;
+  // Throws ValueError naming `who` unless x and y match the model's inputs and outputs.
+  void check_data(const char* who, const Tensors& x, const Tensors& y,
+                  const Tensor& sample_weight) const;
 
+  std::shared_ptr<const detail::Graph> graph_;
   Generator shuffle_gen_;
   double loss_total_ = 0.0, loss_count_ = 0.0;  // the loss tracker: sum(loss * n), sum(n)
+  std::vector<double> output_loss_total_;       // per output, when there are several
   std::vector<VariablePtr> step_vars_;           // trainable weights run_step updates
   bool step_vars_valid_ = false;
 };

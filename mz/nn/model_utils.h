@@ -1,9 +1,14 @@
-// Internal helpers shared by model.cpp and training.cpp: argument checks and reading a loss.
+// Internal helpers shared by the model files: argument checks, reading a loss, and the
+// serialization pieces of Sequential and functional configs.
 #pragma once
 
+#include <string>
+
 #include "mz/core/tensor.h"
+#include "mz/nn/config.h"
 
 namespace mz {
+class Layer;
 class Model;
 }
 
@@ -19,5 +24,12 @@ void check_compiled(const Model& model, const char* who);
 void check_batch_size(const char* who, int64_t batch_size);
 // The value of a one-element tensor, read in place on the host (no allocation).
 double scalar_value(const Tensor& t);
+// Keras's shape text: "(None, 784)".
+std::string keras_shape(const Shape& shape);
+// A shape as a JSON list, null for an unknown dimension: [null, 784].
+Json shape_json(const Shape& shape);
+// Keras's serialize_keras_object for a layer: {"module", "class_name", "config",
+// "registered_name", "build_config"} (build_config only for layers built from a shape).
+Json serialize_layer(const Layer& layer);
 
 }  // namespace mz::detail

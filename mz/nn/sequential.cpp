@@ -3,44 +3,15 @@
 // does, makes the InputLayer then.
 #include "mz/nn/layers/input_layer.h"
 #include "mz/nn/model.h"
+#include "mz/nn/model_utils.h"
 
 namespace mz {
+
+using detail::keras_shape;
+using detail::serialize_layer;
+using detail::shape_json;
+
 namespace {
-
-// Keras's shape text: "(None, 784)".
-std::string keras_shape(const Shape& shape) {
-  std::string out = "(";
-  for (int i = 0; i < shape.rank(); ++i)
-    out += str(i ? ", " : "", shape[i] < 0 ? std::string("None") : std::to_string(shape[i]));
-  return out + (shape.rank() == 1 ? ",)" : ")");
-}
-
-// A shape as a JSON list, null for an unknown dimension: [null, 784].
-Json shape_json(const Shape& shape) {
-  Json out = Json::array();
-  for (int64_t d : shape) out.push_back(d < 0 ? Json(nullptr) : Json(d));
-  return out;
-}
-
-// Keras's serialize_keras_object for a layer: {"module", "class_name", "config",
-// "registered_name", "build_config"} (build_config only for layers built from a shape).
-Json serialize_layer(const Layer& layer) {
-  Json out = {{"module", dynamic_cast<const Model*>(&layer) ? "keras" : "keras.layers"},
-              {"class_name", layer.class_name()},
-              {"config", layer.config()},
-              {"registered_name", nullptr}};
-  const std::vector<Shape>& shapes = layer.build_shapes();
-  if (layer.built() && !shapes.empty() && !dynamic_cast<const layers::InputLayer*>(&layer)) {
-    Json input_shape = Json::array();
-    if (shapes.size() == 1) {
-      input_shape = shape_json(shapes[0]);
-    } else {
-      for (const Shape& s : shapes) input_shape.push_back(shape_json(s));
-    }
-    out["build_config"] = {{"input_shape", input_shape}};
-  }
-  return out;
-}
 
 const layers::InputLayer* as_input(const Layer& layer) {
   return dynamic_cast<const layers::InputLayer*>(&layer);
@@ -120,7 +91,16 @@ void Sequential::build(const Shape& input_shape) {
 Tensor Sequential::call(const Tensor& x, bool training) {
   // The InputLayer checks the shape (naming both) and casts to its dtype.
   Tensor h = input_layer_ ? (*input_layer_)(x, training) : x;
-  for (const LayerPtr& layer : layers_) h = (*layer)(h, training);
+  Tensor mask;  // Keras's mask propagation: made by Embedding(mask_zero), Masking, ...
+  std::vector<Tensor> out_masks;
+  for (const LayerPtr& layer : layers_) {
+    if (!mask.defined() && !layer->supports_masking()) {
+      h = (*layer)(h, training);
+      continue;
+    }
+    h = layer->call_with_masks({h}, {mask}, training, &out_masks).at(0);
+    mask = out_masks.empty() ? Tensor{} : out_masks[0];
+  }
   return h;
 }
 

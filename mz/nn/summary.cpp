@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "mz/core/grad_mode.h"
+#include "mz/nn/functional.h"
 #include "mz/nn/model.h"
 
 namespace mz {
@@ -176,12 +177,19 @@ struct Table {
 }  // namespace
 
 std::string Model::summary(int line_length) const {
-  const int width = line_length > 0 ? line_length : std::min(88, terminal_columns() - 4);
-  // Keras's positions for a sequential-like model, then rich's fit into `width`: each column
-  // gains 2 of padding, the 4 borders are taken off, and the excess is removed evenly.
-  const double positions[] = {0.45, 0.80, 1.0};
+
+  // Keras's positions, then rich's fit into `width`: each column gains 2 of padding, the 4
+  // borders are taken off, and the excess is removed evenly. A graph that is not a chain gets
+  // Keras's fourth column, "Connected to".
+  const bool connected = graph_ && !graph_->sequential_like();
+  // Keras: 88 columns (108 with "Connected to"), at most the terminal's width less 4.
+  const int width =
+      line_length > 0 ? line_length : std::min(connected ? 108 : 88, terminal_columns() - 4);
+  const std::vector<double> positions =
+      connected ? std::vector<double>{0.3, 0.6, 0.70, 1.0} : std::vector<double>{0.45, 0.80, 1.0};
   Table table;
-  table.right = {false, false, true};
+  table.right = connected ? std::vector<bool>{false, false, true, false}
+                          : std::vector<bool>{false, false, true};
   int current = 0;
   for (double p : positions) {
     int w = static_cast<int>(p * width) - current;
@@ -199,13 +207,21 @@ std::string Model::summary(int line_length) const {
   std::vector<LayerPtr> all = layers();
   table.out = str("Model: \"", name(), "\"\n");
   table.rule("┏", "━", "┳", "┓");
-  table.row({"Layer (type)", "Output Shape", "Param #"}, "┃");
+  std::vector<std::string> header = {"Layer (type)", "Output Shape", "Param #"};
+  if (connected) header.push_back("Connected to");
+  table.row(header, "┃");
   for (std::size_t i = 0; i < all.size(); ++i) {
     Layer& layer = *all[i];
     table.rule(i == 0 ? "┡" : "├", i == 0 ? "━" : "─", i == 0 ? "╇" : "┼", i == 0 ? "┩" : "┤");
-    table.row({layer.name() + " (" + layer.class_name() + ")", output_shape_text(layer),
-               layer.built() ? with_commas(layer.count_params()) : std::string("0 (unbuilt)")},
-              "│");
+    std::vector<std::string> cells = {
+        layer.name() + " (" + layer.class_name() + ")", output_shape_text(layer),
+        layer.built() ? with_commas(layer.count_params()) : std::string("0 (unbuilt)")};
+    if (connected) {
+      std::string links;
+      for (const std::string& c : graph_->connected_to(layer)) links += (links.empty() ? "" : ", ") + c;
+      cells.push_back(links.empty() ? "-" : links);
+    }
+    table.row(cells, "│");
   }
   table.rule("└", "─", "┴", "┘");
 

@@ -5,6 +5,7 @@
 
 #include "mz/core/grad_mode.h"
 #include "mz/nn/callbacks/callback_list.h"
+#include "mz/nn/functional.h"
 #include "mz/nn/model.h"
 #include "mz/nn/model_utils.h"
 #include "mz/ops/arith.h"
@@ -23,18 +24,19 @@ using detail::check_same_samples;
 
 const Logs kNoLogs;
 
-// The batches of one pass over (x, y, sample_weight): batch b holds rows
+// The batches of one pass over (xs, ys, sample_weight): batch b holds rows
 // [b * batch_size, min(n, (b + 1) * batch_size)) of the data, or of its permutation when
 // `perm` is set. Unpermuted batches are views; permuted ones are gathered with take().
 struct Batches {
-  Batches(Tensor x_in, Tensor y_in, Tensor sw_in, int64_t batch)
+  Batches(std::vector<Tensor> x_in, std::vector<Tensor> y_in, Tensor sw_in, int64_t batch)
       : x(std::move(x_in)),
         y(std::move(y_in)),
         sample_weight(std::move(sw_in)),
-        n(x.size(0)),
+        n(x.at(0).size(0)),
         batch_size(batch) {}
 
-  Tensor x, y, sample_weight, perm;
+  std::vector<Tensor> x, y;
+  Tensor sample_weight, perm;
   int64_t n = 0, batch_size = 1;
 
   int64_t count() const { return (n + batch_size - 1) / batch_size; }
@@ -45,14 +47,23 @@ struct Batches {
     if (!t.defined()) return t;
     return index.defined() ? take(t, index, 0) : t.slice(0, start, stop);
   }
-  void get(int64_t b, Tensor& xb, Tensor& yb, Tensor& swb) const {
+  void get(int64_t b, std::vector<Tensor>& xb, std::vector<Tensor>& yb, Tensor& swb) const {
     int64_t start = begin(b), stop = end(b);
     Tensor index = perm.defined() ? perm.slice(0, start, stop) : Tensor();
-    xb = pick(x, index, start, stop);
-    yb = pick(y, index, start, stop);
+    xb.resize(x.size());
+    yb.resize(y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) xb[i] = pick(x[i], index, start, stop);
+    for (std::size_t i = 0; i < y.size(); ++i) yb[i] = pick(y[i], index, start, stop);
     swb = pick(sample_weight, index, start, stop);
   }
 };
+
+// Rows [start, stop) of each tensor.
+std::vector<Tensor> rows(const std::vector<Tensor>& ts, int64_t start, int64_t stop) {
+  std::vector<Tensor> out;
+  for (const Tensor& t : ts) out.push_back(t.slice(0, start, stop));
+  return out;
+}
 
 // Keras 3's class_weight_to_sample_weights: labels (samples,) or (samples, 1) as class ids,
 // (samples, classes) one-hot through argmax; ids are rounded; absent classes weigh 1.
@@ -75,14 +86,26 @@ Tensor class_weights_to_sample_weights(const Tensor& y, const std::map<int64_t, 
 
 }  // namespace
 
-void Model::run_step(const Tensor& x_in, const Tensor& y, const Tensor& sample_weight,
-                     bool training) {
-  // Integer inputs (uint8 images) stay compact in memory and are cast batch by batch.
-  Tensor x = is_floating(x_in.dtype()) ? x_in : cast(x_in, input_dtype());
-  Tensor y_pred = (*this)(x, training);
-  Tensor sw = sample_weight.defined() ? cast(sample_weight, y_pred.dtype()) : sample_weight;
-  Tensor loss = (*loss_)(y, y_pred, sw);
-  if (loss.numel() != 1) loss = sum(loss);  // reduction "none": Keras sums the batch
+void Model::run_step(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                     const Tensor& sample_weight, bool training) {
+  std::vector<Tensor> preds = forward(xs, training);
+  if (preds.size() != ys.size())
+    throw ValueError(str(who(), ": the model made ", preds.size(), " outputs, but y has ",
+                         ys.size(), " arrays."));
+  Tensor sw = sample_weight.defined() ? cast(sample_weight, preds[0].dtype()) : sample_weight;
+  Tensor loss;
+  std::vector<double> output_losses;
+  for (std::size_t i = 0; i < preds.size(); ++i) {
+    if (!losses_[i]) continue;
+    Tensor li = (*losses_[i])(ys[i], preds[i], sw);
+    if (li.numel() != 1) li = sum(li);  // reduction "none": Keras sums the batch
+    if (!output_loss_total_.empty()) {
+      NoGrad no_grad;
+      output_losses.push_back(detail::scalar_value(li));
+    }
+    if (loss_weights_[i] != 1.0) li = li * loss_weights_[i];
+    loss = loss.defined() ? loss + li : li;
+  }
   for (const Tensor& extra : losses()) loss = loss + sum(extra);  // regularization
   if (training) {
     if (!step_vars_valid_) {  // after the forward pass, so a model built by it has weights
@@ -97,41 +120,63 @@ void Model::run_step(const Tensor& x_in, const Tensor& y, const Tensor& sample_w
     }
   }
   NoGrad no_grad;
-  // Keras's loss tracker: a mean of batch losses weighted by the batch size.
-  double batch = static_cast<double>(x.size(0));
+  // Keras's loss trackers: means of batch losses weighted by the batch size.
+  double batch = static_cast<double>(xs[0].size(0));
   loss_total_ += detail::scalar_value(loss) * batch;
   loss_count_ += batch;
-  if (metrics_.size() < metric_specs_.size()) {  // names resolve against the first batch
-    metrics_.clear();
-    for (const MetricSpec& spec : metric_specs_)
-      metrics_.push_back(spec.resolve(loss_.get(), y.shape(), y_pred.shape()));
+  for (std::size_t i = 0, k = 0; i < output_loss_total_.size(); ++i)
+    if (losses_[i]) output_loss_total_[i] += output_losses[k++] * batch;
+  if (!metrics_resolved_) resolve_metrics(ys, preds);
+  for (std::size_t m = 0; m < metrics_.size(); ++m) {
+    auto o = static_cast<std::size_t>(metric_output_[m]);
+    metrics_[m]->update_state(ys[o], preds[o], sw);
   }
-  for (const MetricPtr& m : metrics_) m->update_state(y, y_pred, sw);
 }
 
-History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
+void Model::resolve_metrics(const std::vector<Tensor>& ys, const std::vector<Tensor>& preds) {
+  // Names resolve against the first batch ("accuracy" by the loss and the shapes); with several
+  // outputs each log name starts with the output's name.
+  metrics_resolved_ = true;
+  std::vector<std::string> names = output_names();
+  for (std::size_t o = 0; o < metric_specs_.size(); ++o)
+    for (const MetricSpec& spec : metric_specs_[o]) {
+      metrics_.push_back(spec.resolve(losses_[o].get(), ys[o].shape(), preds[o].shape()));
+      metric_output_.push_back(static_cast<int>(o));
+      metric_names_.push_back(metric_specs_.size() > 1 ? names[o] + "_" + metrics_.back()->name()
+                                                      : metrics_.back()->name());
+    }
+}
+
+History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
   check_compiled(*this, "Model.fit");
   check_batch_size("Model.fit", o.batch_size);
-  check_same_samples("Model.fit", x_in, y_in, o.sample_weight);
+  check_data("Model.fit", x_in, y_in, o.sample_weight);
   if (!o.class_weight.empty() && o.sample_weight.defined())
     throw ValueError(
         "Model.fit: class_weight and sample_weight cannot be given together (as in Keras 3): "
         "multiply the class weights into sample_weight instead.");
+  if (!o.class_weight.empty() && y_in.list.size() != 1)
+    throw ValueError(str("Model.fit: class_weight is only supported for models with one output "
+                         "(as in Keras 3), this one has ",
+                         y_in.list.size(), ": pass sample_weight instead."));
   if (!(o.validation_split >= 0.0 && o.validation_split < 1.0))
     throw ValueError(
         str("Model.fit: validation_split must be in [0, 1), got ", o.validation_split, "."));
 
-  Tensor x = x_in, y = y_in, sw = o.sample_weight;
-  Tensor val_x, val_y, val_sw;
+  std::vector<Tensor> x = x_in.list, y = y_in.list;
+  Tensor sw = o.sample_weight;
+  std::vector<Tensor> val_x, val_y;
+  Tensor val_sw;
   bool validate = false;
   if (o.validation_data) {  // takes precedence over validation_split
-    val_x = o.validation_data->first;
-    val_y = o.validation_data->second;
-    check_same_samples("Model.fit: validation_data", val_x, val_y, Tensor());
+    check_data("Model.fit: validation_data", o.validation_data->first, o.validation_data->second,
+               Tensor());
+    val_x = o.validation_data->first.list;
+    val_y = o.validation_data->second.list;
     validate = true;
   } else if (o.validation_split > 0.0) {
     // Keras: the last fraction, before any shuffling.
-    int64_t n = x.size(0);
+    int64_t n = x[0].size(0);
     auto split_at =
         static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - o.validation_split)));
     if (split_at == 0 || split_at == n)
@@ -139,17 +184,17 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
                            o.validation_split, ": it leaves ", split_at, " for training and ",
                            n - split_at,
                            " for validation. Provide more data or another validation_split."));
-    val_x = x.slice(0, split_at, n);
-    val_y = y.slice(0, split_at, n);
+    val_x = rows(x, split_at, n);
+    val_y = rows(y, split_at, n);
     if (sw.defined()) val_sw = sw.slice(0, split_at, n);
-    x = x.slice(0, 0, split_at);
-    y = y.slice(0, 0, split_at);
+    x = rows(x, 0, split_at);
+    y = rows(y, 0, split_at);
     if (sw.defined()) sw = sw.slice(0, 0, split_at);
     validate = true;
   }
   if (!o.class_weight.empty()) {
-    DType weight_dtype = is_floating(input_dtype()) ? input_dtype() : DType::f32;
-    sw = cast(class_weights_to_sample_weights(y, o.class_weight), weight_dtype);
+    DType weight_dtype = is_floating(input_dtype(0)) ? input_dtype(0) : DType::f32;
+    sw = cast(class_weights_to_sample_weights(y[0], o.class_weight), weight_dtype);
   }
 
   Batches data(x, y, sw, o.batch_size);
@@ -167,7 +212,8 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
   // epochs until it runs out (Keras's EpochIterator); a new pass draws a new permutation.
   int64_t seen = 0;
   bool new_pass = true;
-  Tensor xb, yb, swb;
+  std::vector<Tensor> xb, yb;
+  Tensor swb;
   for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
     reset_metrics();
     callbacks.on_epoch_begin(epoch, kNoLogs);
@@ -189,7 +235,9 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
       if (stop_training) break;
     }
     if (o.steps_per_epoch <= 0 || seen >= num_batches) new_pass = true;
-    xb = yb = swb = Tensor();
+    xb.clear();
+    yb.clear();
+    swb = Tensor();
 
     // Keras: the metric results, unless no batch ran (then the empty logs of no step).
     Logs epoch_logs = ran > 0 ? get_metrics_result() : Logs();
@@ -205,13 +253,14 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
   return *callbacks.history();
 }
 
-Logs Model::run_evaluate(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
+Logs Model::run_evaluate(const Tensors& x, const Tensors& y, const Tensor& sample_weight,
                          int64_t batch_size, detail::CallbackList& callbacks) {
-  Batches data(x, y, sample_weight, batch_size);
+  Batches data(x.list, y.list, sample_weight, batch_size);
   callbacks.on_test_begin(kNoLogs);
   reset_metrics();
   Logs logs;
-  Tensor xb, yb, swb;
+  std::vector<Tensor> xb, yb;
+  Tensor swb;
   {
     NoGrad no_grad;
     for (int64_t b = 0; b < data.count(); ++b) {
@@ -226,26 +275,43 @@ Logs Model::run_evaluate(const Tensor& x, const Tensor& y, const Tensor& sample_
   return logs;
 }
 
-Logs Model::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions o) {
+Logs Model::evaluate(const Tensors& x, const Tensors& y, EvaluateOptions o) {
   check_compiled(*this, "Model.evaluate");
   check_batch_size("Model.evaluate", o.batch_size);
-  check_same_samples("Model.evaluate", x, y, o.sample_weight);
+  check_data("Model.evaluate", x, y, o.sample_weight);
   const int verbose = o.verbose < 0 ? 1 : o.verbose;
-  const int64_t steps = (x.size(0) + o.batch_size - 1) / o.batch_size;
+  const int64_t steps = (x.list[0].size(0) + o.batch_size - 1) / o.batch_size;
   detail::CallbackList callbacks(o.callbacks, /*add_history=*/false,
                                  /*add_progbar=*/verbose != 0, this,
                                  {.epochs = 1, .steps = steps, .verbose = verbose});
   return run_evaluate(x, y, o.sample_weight, o.batch_size, callbacks);
 }
 
-Tensor Model::predict(const Tensor& x, PredictOptions o) {
+Tensor Model::predict(const Tensors& x, PredictOptions o) {
+  std::vector<Tensor> outs = predict_outputs(x, std::move(o));
+  if (outs.size() != 1)
+    throw ValueError(str("Model.predict: the model has ", outs.size(),
+                         " outputs; use predict_outputs() to get them all."));
+  return outs[0];
+}
+
+std::vector<Tensor> Model::predict_outputs(const Tensors& x, PredictOptions o) {
   check_batch_size("Model.predict", o.batch_size);
-  if (!x.defined() || x.rank() == 0)
-    throw ValueError(str("Model.predict: x must have a batch dimension, got ",
-                         x.defined() ? to_string(x.shape()) : std::string("an undefined tensor"),
-                         "."));
-  if (x.size(0) == 0) throw ValueError("Model.predict: x has no samples.");
-  Batches data(x, Tensor(), Tensor(), o.batch_size);
+  const std::size_t n_in = graph_ ? graph_->inputs().size() : 1;
+  if (x.list.size() != n_in)
+    throw ValueError(str("Model.predict: the model has ", n_in, " input", n_in == 1 ? "" : "s",
+                         ", got ", x.list.size(), " arrays for x."));
+  for (const Tensor& xi : x.list) {
+    if (!xi.defined() || xi.rank() == 0)
+      throw ValueError(str("Model.predict: x must have a batch dimension, got ",
+                           xi.defined() ? to_string(xi.shape()) : std::string("an undefined tensor"),
+                           "."));
+    if (xi.size(0) != x.list[0].size(0))
+      throw ValueError(str("Model.predict: the inputs differ in samples: ", x.list[0].size(0),
+                           " and ", xi.size(0), "."));
+  }
+  if (x.list[0].size(0) == 0) throw ValueError("Model.predict: x has no samples.");
+  Batches data(x.list, {}, Tensor(), o.batch_size);
   const int verbose = o.verbose < 0 ? 1 : o.verbose;
   const int64_t steps = data.count();
   detail::CallbackList callbacks(o.callbacks, /*add_history=*/false,
@@ -253,30 +319,34 @@ Tensor Model::predict(const Tensor& x, PredictOptions o) {
                                  {.epochs = 1, .steps = steps, .verbose = verbose});
   NoGrad no_grad;
   callbacks.on_predict_begin(kNoLogs);
-  const DType in_dtype = input_dtype();
-  Tensor out, xb, yb, swb;
+  std::vector<Tensor> outs, xb, yb;
+  Tensor swb;
   for (int64_t b = 0; b < steps; ++b) {
     callbacks.on_predict_batch_begin(b, kNoLogs);
     data.get(b, xb, yb, swb);
-    Tensor y_pred = (*this)(is_floating(xb.dtype()) ? xb : cast(xb, in_dtype), false);
-    if (y_pred.rank() == 0 || y_pred.size(0) != data.end(b) - data.begin(b))
-      throw ValueError(str(
-          "Model.predict: the model's output must have one row per sample: ", "batch ", b, " has ",
-          data.end(b) - data.begin(b), " samples, the output has shape ", y_pred.shape(), "."));
-    if (steps == 1) {
-      out = y_pred;
-    } else {
-      if (!out.defined()) {  // one output buffer; each batch is copied into its rows
+    std::vector<Tensor> preds = forward(xb, /*training=*/false);
+    const int64_t rows_in_batch = data.end(b) - data.begin(b);
+    for (std::size_t k = 0; k < preds.size(); ++k) {
+      const Tensor& y_pred = preds[k];
+      if (y_pred.rank() == 0 || y_pred.size(0) != rows_in_batch)
+        throw ValueError(str("Model.predict: the model's outputs must have one row per sample: ",
+                             "batch ", b, " has ", rows_in_batch, " samples, output ", k,
+                             " has shape ", y_pred.shape(), "."));
+      if (steps == 1) {
+        outs.push_back(y_pred);
+        continue;
+      }
+      if (outs.size() <= k) {  // one output buffer; each batch is copied into its rows
         Shape shape = y_pred.shape();
         shape[0] = data.n;
-        out = empty(shape, {.dtype = y_pred.dtype(), .device = y_pred.device()});
+        outs.push_back(empty(shape, {.dtype = y_pred.dtype(), .device = y_pred.device()}));
       }
-      out.slice(0, data.begin(b), data.end(b)).copy_(y_pred);
+      outs[k].slice(0, data.begin(b), data.end(b)).copy_(y_pred);
     }
     callbacks.on_predict_batch_end(b, kNoLogs);
   }
   callbacks.on_predict_end(kNoLogs);
-  return out;
+  return outs;
 }
 
 }  // namespace mz

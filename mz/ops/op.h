@@ -31,6 +31,18 @@ enum class Op : uint16_t {
   softmax, log_softmax,
   // indexing (ops/index.h)
   one_hot, gather, scatter_add, concat, pad,
+  // convolution and pooling over channels_last tensors, 1 to 3 spatial axes (ops/conv.h,
+  // ops/pool.h); geometry in OpAttrs (strides, dilation, window, pads, groups)
+  conv, conv_grad_input, conv_grad_weight, max_pool, max_pool_grad, avg_pool, avg_pool_grad,
+  // normalisation (ops/norm.h)
+  // channels_last batch norm (training statistics + normalise) and layer norm over the
+  // trailing axes, with their fused backward ops; epsilon in OpAttrs::alpha
+  batch_norm, batch_norm_grad, layer_norm, layer_norm_grad,
+  // recurrence (ops/rnn.h): fused LSTM and GRU cell steps with Keras's default activations,
+  // and their fused backward ops
+  lstm_cell, lstm_cell_grad, gru_cell, gru_cell_grad,
+  // sequence losses (ops/ctc.h): CTC loss and d loss / d log_probs; blank in OpAttrs::count
+  ctc_loss,
   kCount
 };
 
@@ -48,8 +60,24 @@ inline constexpr std::array<std::string_view, kNumOps> kOpNames = {
     "sum", "mean", "max", "min", "argmax", "argmin",
     "matmul", "linear",
     "softmax", "log_softmax",
-    "one_hot", "gather", "scatter_add", "concat", "pad"};
-static_assert(kOpNames.back() == "pad", "kOpNames must list every Op in order");
+    "one_hot", "gather", "scatter_add", "concat", "pad",
+    "conv", "conv_grad_input", "conv_grad_weight", "max_pool", "max_pool_grad", "avg_pool",
+    "avg_pool_grad",
+    // normalisation
+    "batch_norm", "batch_norm_grad", "layer_norm", "layer_norm_grad",
+    // recurrence
+    "lstm_cell", "lstm_cell_grad", "gru_cell", "gru_cell_grad",
+    // sequence losses
+    "ctc_loss",
+};
+
+// True when every Op has a name (a shorter list leaves empty names at the end).
+constexpr bool all_ops_named() {
+  for (std::string_view name : kOpNames)
+    if (name.empty()) return false;
+  return true;
+}
+static_assert(all_ops_named(), "kOpNames must list every Op in order");
 
 inline std::string_view op_name(Op op) { return kOpNames[static_cast<int>(op)]; }
 

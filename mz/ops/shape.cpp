@@ -165,11 +165,7 @@ Tensor Tensor::clone() const {
 
 Tensor Tensor::to(Device target) const {
   if (target == device()) return *this;
-  if (!(target.is_host() && device().is_host()))
-    throw BackendError(str("Tensor::to: merezha was built without CUDA: cannot move a tensor "
-                           "from ", device(), " to ", target, "."));
-  Tensor y = detach();
-  y.impl().device = target;
+  Tensor y = detail::transfer(*this, target);  // core/tensor.h: shares or copies the buffer
   if (autograd::should_record({*this})) {
     Device from = device();
     autograd::record("to", y, {*this}, [from](const Tensor& g, GradMask) { return Grads{g.to(from)}; });

@@ -15,5 +15,11 @@ void register_reduce(KernelTable& table);
 void register_linalg(KernelTable& table);
 void register_softmax(KernelTable& table);
 void register_index(KernelTable& table);
+void register_conv(KernelTable& table);
+void register_pool(KernelTable& table);
+void register_shape(KernelTable& table);
+void register_norm(KernelTable& table);
+void register_rnn(KernelTable& table);
+void register_ctc(KernelTable& table);
 
 }  // namespace mz::cpu

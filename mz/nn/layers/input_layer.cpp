@@ -93,8 +93,15 @@ std::shared_ptr<InputLayer> InputLayer::from_config(const Json& config) {
 
 }  // namespace layers
 
-layers::InputLayer Input(const Shape& shape, InputOptions options) {
-  return layers::InputLayer(shape, std::move(options));
+KerasTensor Input(const Shape& shape, InputOptions options) {
+  auto node = std::make_shared<detail::SymbolicNode>();
+  auto layer = std::make_shared<layers::InputLayer>(shape, std::move(options));
+  Shape batch_shape = layer->batch_shape();
+  DType dtype = layer->dtype();
+  node->layer = std::move(layer);
+  node->num_outputs = 1;
+  node->serial = detail::next_node_serial();
+  return KerasTensor::make(batch_shape, dtype, std::move(node), 0);
 }
 
 }  // namespace mz

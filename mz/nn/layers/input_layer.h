@@ -46,7 +46,9 @@ class InputLayer : public Layer {
 
 }  // namespace layers
 
-// Keras's keras.Input: Input({784}) declares inputs of shape (batch, 784).
-layers::InputLayer Input(const Shape& shape, InputOptions options = {});
+// Keras's keras.Input: Input({784}) is the symbolic tensor of an InputLayer taking inputs of
+// shape (batch, 784): call layers on it and pass it to Model(inputs, outputs), or put it first
+// in a Sequential.
+KerasTensor Input(const Shape& shape, InputOptions options = {});
 
 }  // namespace mz

@@ -16,18 +16,27 @@ TEST(InputLayer, Conforms) {
 
 TEST(InputLayer, DeclaresShapeWithoutBatch) {
   clear_session();
-  L::InputLayer in = Input({28, 28});
+  L::InputLayer in({28, 28});
   EXPECT_EQ(in.name(), "input_layer");
   EXPECT_EQ(Input({3}).name(), "input_layer_1");
   EXPECT_EQ(in.batch_shape(), Shape({-1, 28, 28}));
   EXPECT_EQ(in.shape(), Shape({28, 28}));
   EXPECT_TRUE(in.built());
   EXPECT_EQ(in.count_params(), 0);
-  EXPECT_EQ(Input({3}, {.batch_size = 16}).batch_shape(), Shape({16, 3}));
+  EXPECT_EQ(L::InputLayer({3}, {.batch_size = 16}).batch_shape(), Shape({16, 3}));
+}
+
+TEST(InputLayer, InputIsASymbolicTensor) {
+  KerasTensor x = Input({28, 28}, {.dtype = DType::i32, .name = "pixels"});
+  EXPECT_EQ(x.shape(), Shape({-1, 28, 28}));
+  EXPECT_EQ(x.dtype(), DType::i32);
+  EXPECT_EQ(x.name(), "pixels");
+  EXPECT_EQ(x.layer()->class_name(), "InputLayer");
+  EXPECT_EQ(Input({3}, {.batch_size = 16}).shape(), Shape({16, 3}));
 }
 
 TEST(InputLayer, ChecksAndCastsInputs) {
-  L::InputLayer in = Input({784}, {.name = "x"});
+  L::InputLayer in({784}, {.name = "x"});
   Tensor x = ones({2, 784}, {.dtype = DType::f64});
   EXPECT_EQ(in(x).dtype(), DType::f32);
   MZ_EXPECT_THROW_MSG(in(ones({2, 785})), ShapeError,
@@ -36,7 +45,7 @@ TEST(InputLayer, ChecksAndCastsInputs) {
 }
 
 TEST(InputLayer, ConfigMatchesKeras3) {
-  Json c = Input({784}, {.name = "input_layer"}).config();
+  Json c = L::InputLayer({784}, {.name = "input_layer"}).config();
   EXPECT_EQ(c, Json::parse(R"({"batch_shape": [null, 784], "dtype": "float32", "sparse": false,
                               "name": "input_layer"})"));
   std::shared_ptr<L::InputLayer> back = L::InputLayer::from_config(c);

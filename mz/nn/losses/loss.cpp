@@ -10,6 +10,7 @@
 #include "mz/nn/losses/categorical_crossentropy.h"
 #include "mz/nn/losses/categorical_hinge.h"
 #include "mz/nn/losses/cosine_similarity.h"
+#include "mz/nn/losses/ctc.h"
 #include "mz/nn/losses/hinge.h"
 #include "mz/nn/losses/huber.h"
 #include "mz/nn/losses/kl_divergence.h"
@@ -155,6 +156,7 @@ const std::vector<LossEntry>& loss_table() {
          read(c, "axis", o.axis);
          return build<CosineSimilarity>(c, o);
        }},
+      {"CTC", "ctc", [](const Json& c) { return build<CTC>(c, CTCOptions{}); }},
   };
   return table;
 }

@@ -1,0 +1,37 @@
+// The cuda backend: our own kernels for element-wise ops, reductions, softmax and indexing,
+// cuBLAS/cuBLASLt for matmul and linear. Every kernel runs on its device's one stream; inputs
+// may be any strided views, outputs are written where the op put them. Read runtime.h next.
+// Switches (environment): MEREZHA_CUDA_TF32=1, MEREZHA_CUDA_DETERMINISTIC=1 (runtime.h).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "mz/backend/kernel.h"
+
+namespace mz::cuda {
+
+// Starts the backend when a device is present: installs the caching allocator and the
+// host/device copy in core. Returns false (installing nothing) when there is no device.
+bool start();
+// "1 device", or why there is none (runtime.h device_status()).
+std::string device_status();
+
+// Fills the table with every cuda kernel, family by family.
+void register_kernels(KernelTable& table);
+
+// One per family file (backend/cuda/<family>.cu or .cpp).
+void register_creation(KernelTable& table);
+void register_arith(KernelTable& table);    // calls register_compare
+void register_compare(KernelTable& table);  // comparisons and where (compare.cu)
+void register_activation(KernelTable& table);
+void register_reduce(KernelTable& table);
+void register_linalg(KernelTable& table);
+void register_softmax(KernelTable& table);
+void register_index(KernelTable& table);
+
+// core's DeviceCopyFn for every copy that touches a cuda buffer (transfer.cpp).
+void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device,
+                std::size_t nbytes);
+
+}  // namespace mz::cuda
