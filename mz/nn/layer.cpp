@@ -222,8 +222,10 @@ std::vector<Shape> Layer::compute_output_shapes(const std::vector<Shape>& input_
   NoGrad no_grad;
   std::vector<Shape> out;
   for (const Tensor& y : call_multi(probes, false)) {
+    // Output i takes the batch of input i (of the first input past the inputs).
+    const Shape& in = input_shapes[std::min(out.size(), input_shapes.size() - 1)];
     Shape shape = y.shape();
-    if (shape.rank() > 0 && input_shapes[0].rank() > 0) shape[0] = input_shapes[0][0];
+    if (shape.rank() > 0 && in.rank() > 0) shape[0] = in[0];
     out.push_back(shape);
   }
   return out;

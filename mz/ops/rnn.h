@@ -38,7 +38,8 @@ struct RecurrenceOptions {
 };
 
 // An LSTM layer's recurrence over precomputed input projections. xg (steps, batch, 4 units)
-// is time-major: xg[t] = x_t @ kernel + bias. h0, c0 (batch, units) are the initial states,
+// is time-major: xg[t] = x_t @ kernel + bias; it may also come as (steps * batch, 4 units),
+// the product of one GEMM over time-major rows. h0, c0 (batch, units) are the initial states,
 // recurrent_kernel (units, 4 units). Each step runs one GEMM (h @ recurrent_kernel) and the
 // fused lstm_cell kernel. Returns (steps + 2, batch, units): the outputs of the steps in
 // processing order, then the final h and the final c. Differentiable in xg, h0, c0 and
@@ -47,15 +48,15 @@ struct RecurrenceOptions {
 Tensor lstm_sequence(const Tensor& xg, const Tensor& h0, const Tensor& c0,
                      const Tensor& recurrent_kernel, const RecurrenceOptions& options = {});
 
-// A GRU layer's recurrence (reset_after): xg (steps, batch, 3 units) = x_t @ kernel +
-// input_bias, h0 (batch, units), recurrent_kernel (units, 3 units), recurrent_bias (3 units,)
+// A GRU layer's recurrence (reset_after): xg (steps, batch, 3 units) (or its rows) =
+// x_t @ kernel + input_bias, h0 (batch, units), recurrent_kernel (units, 3 units), recurrent_bias (3 units,)
 // or undefined. Returns (steps + 1, batch, units): the outputs, then the final h.
 // Differentiable in xg, h0, recurrent_kernel and recurrent_bias.
 Tensor gru_sequence(const Tensor& xg, const Tensor& h0, const Tensor& recurrent_kernel,
                     const Tensor& recurrent_bias, const RecurrenceOptions& options = {});
 
 // A SimpleRNN layer's recurrence: h_t = act(xg[t] + h_{t-1} @ recurrent_kernel) with xg
-// (steps, batch, units) = x_t @ kernel + bias, act in {linear, relu, tanh, sigmoid}. Returns
+// (steps, batch, units) (or its rows) = x_t @ kernel + bias, act in {linear, relu, tanh, sigmoid}. Returns
 // (steps + 1, batch, units): the outputs, then the final h. Differentiable in xg, h0 and
 // recurrent_kernel.
 Tensor simple_rnn_sequence(const Tensor& xg, const Tensor& h0, const Tensor& recurrent_kernel,

@@ -53,6 +53,7 @@ struct Problem {
   int64_t steps = 0, batch = 0, units = 0, width = 0;  // width = blocks * units
   bool go_backwards = false, zero_output = false;
   Tensor xg, h0, c0, r, rb;  // dense; c0 for LSTM, rb (recurrent bias) for GRU, may be undefined
+  Shape xg_shape;             // as given: (steps, batch, width) or (steps * batch, width)
   Tensor mask;                // (steps, batch, 1) uint8, time order; undefined: no mask
   Tensor mask_f;              // the same in the operands' dtype (backward)
 
@@ -71,21 +72,26 @@ Problem make_problem(Cell cell, const Tensor& xg, const Tensor& h0, const Tensor
   detail::expect_floating(xg, who);
   for (const Tensor* t : {&h0, &c0, &r, &rb})
     if (t->defined()) detail::expect_same_dtype(xg, *t, who);
-  if (xg.rank() != 3)
+  if (xg.rank() != 3 && xg.rank() != 2)
     throw ShapeError(str(who, ": xg must be (steps, batch, ", blocks(cell),
-                         " * units), time-major: got ", xg.shape(), "."));
+                         " * units) or (steps * batch, ", blocks(cell), " * units), time-major: got ",
+                         xg.shape(), "."));
   if (h0.rank() != 2)
     throw ShapeError(str(who, ": h0 must be (batch, units): got ", h0.shape(), "."));
   Problem p{.cell = cell};
-  p.steps = xg.shape()[0], p.batch = xg.shape()[1], p.units = h0.shape()[1];
+  p.batch = h0.shape()[0], p.units = h0.shape()[1];
   p.width = blocks(cell) * p.units;
+  // Rows of a 2-D xg are (step, sample) pairs, time-major.
+  const int64_t rows = xg.rank() == 3 ? xg.shape()[0] * xg.shape()[1] : xg.shape()[0];
+  p.steps = xg.rank() == 3 ? xg.shape()[0] : (p.batch > 0 ? rows / p.batch : 0);
+  if (xg.shape().back() != p.width || p.steps * p.batch != rows ||
+      (xg.rank() == 3 && xg.shape()[1] != p.batch))
+    throw ShapeError(str(who, ": xg is ", xg.shape(), ", expected (steps, ", p.batch, ", ",
+                         p.width, ") or (steps * ", p.batch, ", ", p.width, ") for h0 ",
+                         h0.shape(), " (", blocks(cell), " gate blocks of units)."));
   if (p.steps < 1)
     throw ValueError(str(who, ": the sequence has no steps: expected at least 1, got xg ",
                          xg.shape(), "."));
-  if (xg.shape()[2] != p.width || h0.shape()[0] != p.batch)
-    throw ShapeError(str(who, ": xg is ", xg.shape(), ", expected (steps, ", h0.shape()[0], ", ",
-                         p.width, ") for h0 ", h0.shape(), " (", blocks(cell),
-                         " gate blocks of units)."));
   if (cell == Cell::lstm && !(c0.shape() == h0.shape()))
     throw ShapeError(str(who, ": c0 is ", c0.shape(), ", expected ", h0.shape(), " like h0."));
   if (!(r.shape() == Shape{p.units, p.width}))
@@ -94,7 +100,9 @@ Problem make_problem(Cell cell, const Tensor& xg, const Tensor& h0, const Tensor
   if (rb.defined() && !(rb.shape() == Shape{p.width}))
     throw ShapeError(str(who, ": recurrent_bias is ", rb.shape(), ", expected ", Shape{p.width},
                          "."));
-  p.xg = dense(xg), p.h0 = dense(h0), p.r = dense(r);
+  p.xg = dense(xg).reshape({p.steps, p.batch, p.width});
+  p.xg_shape = xg.shape();
+  p.h0 = dense(h0), p.r = dense(r);
   if (c0.defined()) p.c0 = dense(c0);
   if (rb.defined()) p.rb = dense(rb);
   p.go_backwards = options.go_backwards;
@@ -265,10 +273,11 @@ Backward run_backward(const Problem& p, const Saved& s, const Tensor& g_in, bool
   out.dc0 = dc;
   if (need_xg) {
     if (!p.go_backwards) {
-      out.dxg = d_x;
+      out.dxg = d_x.reshape(p.xg_shape);
     } else {  // processing order back to time order
-      out.dxg = p.empty({T, B, W});
-      for (int64_t i = 0; i < T; ++i) row(out.dxg, p.time(i)).copy_(row(d_x, i));
+      Tensor dxg = p.empty({T, B, W});
+      for (int64_t i = 0; i < T; ++i) row(dxg, p.time(i)).copy_(row(d_x, i));
+      out.dxg = dxg.reshape(p.xg_shape);
     }
   }
   const Tensor d_rows = d_rec.reshape({T * B, W});

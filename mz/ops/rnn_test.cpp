@@ -241,6 +241,20 @@ TEST(GruSequence, WithoutRecurrentBias) {
                       {xg, h0, r}));
 }
 
+TEST(LstmSequence, TakesTimeMajorRows) {
+  // xg as (steps * batch, width): the shape one GEMM over time-major rows gives.
+  Tensor xg = rand({4, 2, 8}, 36), h0 = rand({2, 2}, 37), c0 = rand({2, 2}, 38);
+  Tensor r = rand({2, 8}, 39);
+  Tensor rows = xg.reshape({8, 8}).detach().set_requires_grad();
+  EXPECT_TRUE(all_close(lstm_sequence(rows, h0, c0, r), lstm_sequence(xg, h0, c0, r), 0.0));
+  sum(lstm_sequence(rows, h0, c0, r, {.go_backwards = true})).backward();
+  EXPECT_EQ(rows.grad().shape(), Shape({8, 8}));
+  EXPECT_TRUE(grad_ok([&](auto& x) { return lstm_sequence(x[0], h0, c0, r); }, {rows},
+                      {.max_full_outputs = 1}));
+  MZ_EXPECT_THROW_MSG(lstm_sequence(zeros({7, 8}, {.dtype = DType::f64}), h0, c0, r), ShapeError,
+                      "lstm_sequence: xg is (7, 8), expected (steps, 2, 8) or (steps * 2, 8)");
+}
+
 TEST(Recurrence, RejectsMismatchedShapes) {
   Tensor c = zeros({2, 3});
   MZ_EXPECT_THROW_MSG(lstm_cell(zeros({2, 11}), c), ShapeError,

@@ -22,35 +22,42 @@ void for_rows(int64_t B, int64_t U, F rows) {
   parallel_for(B, row_grain(U), [&](int64_t b0, int64_t b1) { rows(b0, b1); });
 }
 
-// LSTM forward for rows [b0, b1): kX adds xg to gates; kAct stores the activated gates.
+// NOTE: each row runs in its own function with __restrict row pointers: GCC 12 does not
+// vectorise the same loop written over pointers offset inside the row loop ("no vectype").
+
+// One LSTM row: z (4U) pre-activations (+ x (4U) when kX), cp (U) -> h, c (U) and, with kAct,
+// a (4U) the activated gates.
+template <class T, bool kX, bool kAct>
+void lstm_row(const T* __restrict z, const T* __restrict x, const T* __restrict cp,
+              T* __restrict h, T* __restrict c, T* __restrict a, int64_t U) {
+  using M = Math<T>;
+  for (int64_t j = 0; j < U; ++j) {
+    T zi = z[j], zf = z[U + j], zg = z[2 * U + j], zo = z[3 * U + j];
+    if constexpr (kX) {
+      zi += x[j];
+      zf += x[U + j];
+      zg += x[2 * U + j];
+      zo += x[3 * U + j];
+    }
+    const T i = M::sigmoid(zi), f = M::sigmoid(zf), g = M::tanh(zg), o = M::sigmoid(zo);
+    const T cn = f * cp[j] + i * g;
+    c[j] = cn;
+    h[j] = o * M::tanh(cn);
+    if constexpr (kAct) {
+      a[j] = i;
+      a[U + j] = f;
+      a[2 * U + j] = g;
+      a[3 * U + j] = o;
+    }
+  }
+}
+
 template <class T, bool kX, bool kAct>
 void lstm_rows(const T* gates, const T* xg, const T* c_prev, T* h, T* c, T* act, int64_t U,
                int64_t b0, int64_t b1) {
-  using M = Math<T>;
-  for (int64_t b = b0; b < b1; ++b) {
-    const T* __restrict z = gates + b * 4 * U;
-    const T* __restrict x = kX ? xg + b * 4 * U : z;
-    const T* __restrict cp = c_prev + b * U;
-    T* __restrict hr = h + b * U;
-    T* __restrict cr = c + b * U;
-    T* __restrict ar = kAct ? act + b * 4 * U : hr;
-    for (int64_t j = 0; j < U; ++j) {
-      const T zi = kX ? z[j] + x[j] : z[j];
-      const T zf = kX ? z[U + j] + x[U + j] : z[U + j];
-      const T zg = kX ? z[2 * U + j] + x[2 * U + j] : z[2 * U + j];
-      const T zo = kX ? z[3 * U + j] + x[3 * U + j] : z[3 * U + j];
-      const T i = M::sigmoid(zi), f = M::sigmoid(zf), g = M::tanh(zg), o = M::sigmoid(zo);
-      const T cn = f * cp[j] + i * g;
-      cr[j] = cn;
-      hr[j] = o * M::tanh(cn);
-      if constexpr (kAct) {
-        ar[j] = i;
-        ar[U + j] = f;
-        ar[2 * U + j] = g;
-        ar[3 * U + j] = o;
-      }
-    }
-  }
+  for (int64_t b = b0; b < b1; ++b)
+    lstm_row<T, kX, kAct>(gates + b * 4 * U, kX ? xg + b * 4 * U : nullptr, c_prev + b * U,
+                          h + b * U, c + b * U, kAct ? act + b * 4 * U : nullptr, U);
 }
 
 // in = (gates (B, 4U), c_prev (B, U)[, xg (B, 4U)]); out = (h, c[, act (B, 4U)]).
@@ -71,10 +78,27 @@ void lstm_cell(const KernelArgs& k) {
   });
 }
 
+// One LSTM backward row: a (4U) activated gates, cp, c, dh, dc (U) -> dg (4U), dcp (U).
+template <class T>
+void lstm_grad_row(const T* __restrict a, const T* __restrict cp, const T* __restrict c,
+                   const T* __restrict dh, const T* __restrict dc, T* __restrict dg,
+                   T* __restrict dcp, int64_t U) {
+  using M = Math<T>;
+  for (int64_t j = 0; j < U; ++j) {
+    const T i = a[j], f = a[U + j], g = a[2 * U + j], o = a[3 * U + j];
+    const T tc = M::tanh(c[j]);
+    const T dct = dc[j] + dh[j] * o * (T(1) - tc * tc);
+    dg[j] = dct * g * i * (T(1) - i);
+    dg[U + j] = dct * cp[j] * f * (T(1) - f);
+    dg[2 * U + j] = dct * i * (T(1) - g * g);
+    dg[3 * U + j] = dh[j] * tc * o * (T(1) - o);
+    dcp[j] = dct * f;
+  }
+}
+
 // in = (act (B, 4U), c_prev, c, dh, dc (B, U)); out = (d gates (B, 4U), d c_prev (B, U)).
 template <class T>
 void lstm_cell_grad(const KernelArgs& k) {
-  using M = Math<T>;
   const T* act = k.in[0].data<T>();
   const T* c_prev = k.in[1].data<T>();
   const T* c = k.in[2].data<T>();
@@ -84,53 +108,32 @@ void lstm_cell_grad(const KernelArgs& k) {
   T* dc_prev = k.out[1].data<T>();
   const int64_t B = k.in[1].shape()[0], U = k.in[1].shape()[1];
   for_rows(B, U, [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; ++b) {
-      const T* __restrict a = act + b * 4 * U;
-      const T* __restrict cp = c_prev + b * U;
-      const T* __restrict cr = c + b * U;
-      const T* __restrict dhr = dh + b * U;
-      const T* __restrict dcr = dc + b * U;
-      T* __restrict dg = dgates + b * 4 * U;
-      T* __restrict dcp = dc_prev + b * U;
-      for (int64_t j = 0; j < U; ++j) {
-        const T i = a[j], f = a[U + j], g = a[2 * U + j], o = a[3 * U + j];
-        const T tc = M::tanh(cr[j]);
-        const T dct = dcr[j] + dhr[j] * o * (T(1) - tc * tc);
-        dg[j] = dct * g * i * (T(1) - i);
-        dg[U + j] = dct * cp[j] * f * (T(1) - f);
-        dg[2 * U + j] = dct * i * (T(1) - g * g);
-        dg[3 * U + j] = dhr[j] * tc * o * (T(1) - o);
-        dcp[j] = dct * f;
-      }
-    }
+    for (int64_t b = b0; b < b1; ++b)
+      lstm_grad_row<T>(act + b * 4 * U, c_prev + b * U, c + b * U, dh + b * U, dc + b * U,
+                       dgates + b * 4 * U, dc_prev + b * U, U);
   });
 }
 
-// in = (xg (B, 3U), hg (B, 3U), h_prev (B, U)); out = (h (B, U)[, act (B, 3U) = z, r, hh]).
+// One GRU row: x, r_ (3U) input and recurrent projections, hp (U) -> h (U) and, with kAct,
+// a (3U) = z, r, hh.
 template <class T, bool kAct>
-void gru_rows(const T* xg, const T* hg, const T* h_prev, T* h, T* act, int64_t U, int64_t b0,
-              int64_t b1) {
+void gru_row(const T* __restrict x, const T* __restrict r_, const T* __restrict hp,
+             T* __restrict h, T* __restrict a, int64_t U) {
   using M = Math<T>;
-  for (int64_t b = b0; b < b1; ++b) {
-    const T* __restrict x = xg + b * 3 * U;
-    const T* __restrict r_ = hg + b * 3 * U;
-    const T* __restrict hp = h_prev + b * U;
-    T* __restrict hr = h + b * U;
-    T* __restrict ar = kAct ? act + b * 3 * U : hr;
-    for (int64_t j = 0; j < U; ++j) {
-      const T z = M::sigmoid(x[j] + r_[j]);
-      const T r = M::sigmoid(x[U + j] + r_[U + j]);
-      const T hh = M::tanh(x[2 * U + j] + r * r_[2 * U + j]);
-      hr[j] = z * hp[j] + (T(1) - z) * hh;
-      if constexpr (kAct) {
-        ar[j] = z;
-        ar[U + j] = r;
-        ar[2 * U + j] = hh;
-      }
+  for (int64_t j = 0; j < U; ++j) {
+    const T z = M::sigmoid(x[j] + r_[j]);
+    const T r = M::sigmoid(x[U + j] + r_[U + j]);
+    const T hh = M::tanh(x[2 * U + j] + r * r_[2 * U + j]);
+    h[j] = z * hp[j] + (T(1) - z) * hh;
+    if constexpr (kAct) {
+      a[j] = z;
+      a[U + j] = r;
+      a[2 * U + j] = hh;
     }
   }
 }
 
+// in = (xg (B, 3U), hg (B, 3U), h_prev (B, U)); out = (h (B, U)[, act (B, 3U) = z, r, hh]).
 template <class T>
 void gru_cell(const KernelArgs& k) {
   const T* xg = k.in[0].data<T>();
@@ -140,9 +143,36 @@ void gru_cell(const KernelArgs& k) {
   T* act = k.n_out > 1 ? k.out[1].data<T>() : nullptr;
   const int64_t B = k.in[2].shape()[0], U = k.in[2].shape()[1];
   for_rows(B, U, [&](int64_t b0, int64_t b1) {
-    if (act) return gru_rows<T, true>(xg, hg, h_prev, h, act, U, b0, b1);
-    gru_rows<T, false>(xg, hg, h_prev, h, act, U, b0, b1);
+    for (int64_t b = b0; b < b1; ++b) {
+      if (act) {
+        gru_row<T, true>(xg + b * 3 * U, hg + b * 3 * U, h_prev + b * U, h + b * U,
+                         act + b * 3 * U, U);
+      } else {
+        gru_row<T, false>(xg + b * 3 * U, hg + b * 3 * U, h_prev + b * U, h + b * U, nullptr,
+                          U);
+      }
+    }
   });
+}
+
+// One GRU backward row: a (3U), hg (3U), hp, dh (U) -> dx, dr_ (3U), dhp (U).
+template <class T>
+void gru_grad_row(const T* __restrict a, const T* __restrict hg, const T* __restrict hp,
+                  const T* __restrict dh, T* __restrict dx, T* __restrict dr_,
+                  T* __restrict dhp, int64_t U) {
+  for (int64_t j = 0; j < U; ++j) {
+    const T z = a[j], r = a[U + j], hh = a[2 * U + j];
+    const T dz = dh[j] * (hp[j] - hh) * z * (T(1) - z);
+    const T p = dh[j] * (T(1) - z) * (T(1) - hh * hh);
+    const T dr = p * hg[2 * U + j] * r * (T(1) - r);
+    dx[j] = dz;
+    dr_[j] = dz;
+    dx[U + j] = dr;
+    dr_[U + j] = dr;
+    dx[2 * U + j] = p;
+    dr_[2 * U + j] = p * r;
+    dhp[j] = dh[j] * z;
+  }
 }
 
 // in = (act (B, 3U), hg (B, 3U), h_prev (B, U), dh (B, U));
@@ -158,28 +188,9 @@ void gru_cell_grad(const KernelArgs& k) {
   T* dh_prev = k.out[2].data<T>();
   const int64_t B = k.in[2].shape()[0], U = k.in[2].shape()[1];
   for_rows(B, U, [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; ++b) {
-      const T* __restrict a = act + b * 3 * U;
-      const T* __restrict hgr = hg + b * 3 * U;
-      const T* __restrict hp = h_prev + b * U;
-      const T* __restrict dhr = dh + b * U;
-      T* __restrict dx = dxg + b * 3 * U;
-      T* __restrict dr_ = dhg + b * 3 * U;
-      T* __restrict dhp = dh_prev + b * U;
-      for (int64_t j = 0; j < U; ++j) {
-        const T z = a[j], r = a[U + j], hh = a[2 * U + j];
-        const T dz = dhr[j] * (hp[j] - hh) * z * (T(1) - z);
-        const T p = dhr[j] * (T(1) - z) * (T(1) - hh * hh);
-        const T dr = p * hgr[2 * U + j] * r * (T(1) - r);
-        dx[j] = dz;
-        dr_[j] = dz;
-        dx[U + j] = dr;
-        dr_[U + j] = dr;
-        dx[2 * U + j] = p;
-        dr_[2 * U + j] = p * r;
-        dhp[j] = dhr[j] * z;
-      }
-    }
+    for (int64_t b = b0; b < b1; ++b)
+      gru_grad_row<T>(act + b * 3 * U, hg + b * 3 * U, h_prev + b * U, dh + b * U,
+                      dxg + b * 3 * U, dhg + b * 3 * U, dh_prev + b * U, U);
   });
 }
 

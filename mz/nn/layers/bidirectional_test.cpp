@@ -30,10 +30,10 @@ TEST(Bidirectional, ConformsInEveryMergeMode) {
   for (const char* mode : {"sum", "ave", "mul"})
     expect_layer_conforms(
         [mode](DType dt) {
-          return L::Bidirectional(L::LSTM(2, {.return_sequences = true, .dtype = dt}),
+          return L::Bidirectional(L::SimpleRNN(2, {.return_sequences = true, .dtype = dt}),
                                   {.merge_mode = mode, .dtype = dt});
         },
-        {2, 3, 3}, {2, 3, 2}, w);
+        {2, 3, 3}, {2, 3, 2}, {{3, 2}, {2, 2}, {2}, {3, 2}, {2, 2}, {2}});
   expect_layer_conforms(
       [](DType dt) {
         return L::Bidirectional(L::GRU(2, {.return_sequences = true, .dtype = dt}), {.dtype = dt});

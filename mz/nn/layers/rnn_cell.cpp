@@ -191,7 +191,9 @@ Tensor DropoutRNNCell::project_sequence(const SequenceCall& call, const Tensor& 
       input_masks(x.detach().slice(1, 0, 1).reshape({batch, features}), 1, call.training);
   if (!masks.empty()) x = x * masks[0].unsqueeze(1);
   Tensor rows = x.transpose(0, 1).reshape({steps * batch, features});
-  return linear(rows, kernel_->value, bias).reshape({steps, batch, blocks_ * s_.units});
+  // Kept 2-D (steps * batch rows): the recurrence op takes it so, and its gradient then
+  // reaches linear() without a reshape in between.
+  return linear(rows, kernel_->value, bias);
 }
 
 SequenceResult DropoutRNNCell::unpack_sequence(const Tensor& packed, int64_t steps, int n_states,

@@ -130,8 +130,8 @@ class DropoutRNNCell : public RNNCell {
   // True when this call drops recurrent state (training, 0 < recurrent_dropout < 1): the
   // fused paths cannot, so the cells run step by step.
   bool recurrent_dropout_active(bool training) const;
-  // The fused path's input side: every step's input projection in one GEMM, time-major:
-  // (steps, batch, blocks units) = dropout(x_t) @ kernel + bias (bias may be undefined).
+  // The fused path's input side: every step's input projection in one GEMM, time-major rows:
+  // (steps * batch, blocks units) = dropout(x_t) @ kernel + bias (bias may be undefined).
   Tensor project_sequence(const SequenceCall& call, const Tensor& bias);
   // Splits a recurrence op's (steps + n_states, batch, units) result (ops/rnn.h).
   static SequenceResult unpack_sequence(const Tensor& packed, int64_t steps, int n_states,
