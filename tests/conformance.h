@@ -188,11 +188,11 @@ inline ::testing::AssertionResult matches_ref(const Entry& e, const std::vector<
   return testing::all_close(actual, expected, tol.rtol, tol.atol);
 }
 
-// Same shape, dtype and bytes.
+// Same shape, dtype and bytes (compared on the host: a and b may live on a device).
 inline ::testing::AssertionResult bitwise_equal(const Tensor& a, const Tensor& b) {
   if (!(a.shape() == b.shape()) || a.dtype() != b.dtype())
     return ::testing::AssertionFailure() << "shape or dtype differs";
-  Tensor ca = a.contiguous(), cb = b.contiguous();
+  Tensor ca = a.to(Device::cpu()).contiguous(), cb = b.to(Device::cpu()).contiguous();
   if (std::memcmp(ca.raw_data(), cb.raw_data(), ca.numel() * dtype_size(ca.dtype())) == 0)
     return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()

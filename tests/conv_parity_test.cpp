@@ -66,18 +66,17 @@ void expect_parity(const Case& c, mz::Device device, mz::DType dtype) {
   mz::Tensor x = golden(c.name, tag, "x", device), kernel = golden(c.name, tag, "kernel", device);
   mz::Tensor bias = golden(c.name, tag, "bias", device), g = golden(c.name, tag, "g", device);
   const mz::Shape ks = kernel.shape();
-  mz::LayerPtr layer =
-      c.transpose ? mz::LayerPtr(L::Conv2DTranspose(ks[2], {ks[0], ks[1]},
-                                                    {.strides = c.strides,
-                                                     .padding = c.padding,
-                                                     .dilation_rate = c.dilation,
-                                                     .dtype = dtype}))
-                  : mz::LayerPtr(L::Conv2D(ks[3], {ks[0], ks[1]},
-                                           {.strides = c.strides,
-                                            .padding = c.padding,
-                                            .dilation_rate = c.dilation,
-                                            .groups = c.groups,
-                                            .dtype = dtype}));
+  mz::LayerPtr layer = c.transpose ? mz::LayerPtr(L::Conv2DTranspose(ks[2], {ks[0], ks[1]},
+                                                                     {.strides = c.strides,
+                                                                      .padding = c.padding,
+                                                                      .dilation_rate = c.dilation,
+                                                                      .dtype = dtype}))
+                                   : mz::LayerPtr(L::Conv2D(ks[3], {ks[0], ks[1]},
+                                                            {.strides = c.strides,
+                                                             .padding = c.padding,
+                                                             .dilation_rate = c.dilation,
+                                                             .groups = c.groups,
+                                                             .dtype = dtype}));
   layer->maybe_build({x.shape()});
   layer->set_weights({kernel, bias});
   x.set_requires_grad();
@@ -89,8 +88,7 @@ void expect_parity(const Case& c, mz::Device device, mz::DType dtype) {
   EXPECT_TRUE(close_to(x.grad(), golden(c.name, tag, "dx", device), rtol)) << "dx";
   EXPECT_TRUE(close_to(w[0]->value.grad(), golden(c.name, tag, "dkernel", device), rtol))
       << "dkernel";
-  EXPECT_TRUE(close_to(w[1]->value.grad(), golden(c.name, tag, "dbias", device), rtol))
-      << "dbias";
+  EXPECT_TRUE(close_to(w[1]->value.grad(), golden(c.name, tag, "dbias", device), rtol)) << "dbias";
 }
 
 TEST(ConvParity, MatchesTorchForwardAndGradients) {

@@ -70,19 +70,48 @@ std::vector<Case> cases() {
     const std::string p = std::string(op_name(op)) + "_";
     c.push_back({p + "lenet1", op, {4, 28, 28, 1}, {5, 5, 1, 6}, {}, Act::relu, true});
     c.push_back({p + "lenet2", op, {8, 12, 12, 6}, {5, 5, 6, 16}, {}, Act::relu, true});
-    c.push_back({p + "same_stride2", op, {2, 9, 8, 5}, {3, 3, 5, 7},
-                 {.strides = {2}, .pads_before = {1, 0}, .pads_after = {1, 1}}, Act::tanh});
-    c.push_back({p + "dilation", op, {2, 11, 10, 3}, {3, 2, 3, 20},
-                 {.dilation = {2, 3}, .pads_before = {2}, .pads_after = {2}}, Act::sigmoid});
+    c.push_back({p + "same_stride2",
+                 op,
+                 {2, 9, 8, 5},
+                 {3, 3, 5, 7},
+                 {.strides = {2}, .pads_before = {1, 0}, .pads_after = {1, 1}},
+                 Act::tanh});
+    c.push_back({p + "dilation",
+                 op,
+                 {2, 11, 10, 3},
+                 {3, 2, 3, 20},
+                 {.dilation = {2, 3}, .pads_before = {2}, .pads_after = {2}},
+                 Act::sigmoid});
     c.push_back({p + "groups", op, {2, 7, 6, 8}, {3, 3, 2, 12}, {.groups = 4}});
-    c.push_back({p + "depthwise", op, {2, 8, 8, 5}, {3, 3, 1, 10},
+    c.push_back({p + "depthwise",
+                 op,
+                 {2, 8, 8, 5},
+                 {3, 3, 1, 10},
                  {.pads_before = {1}, .pads_after = {1}, .groups = 5}});
+    // Few output channels (the expanded kernels): 4 (period 1), 3 (period 3), depth 1.
+    c.push_back({p + "thin4",
+                 op,
+                 {3, 9, 20, 3},
+                 {3, 3, 3, 4},
+                 {.dilation = {1, 2}, .pads_before = {1}, .pads_after = {1}},
+                 Act::tanh});
+    c.push_back(
+        {p + "thin3", op, {5, 7, 30, 2}, {2, 4, 2, 3}, {.strides = {2, 1}}, Act::relu, true});
+    c.push_back({p + "thin_1d", op, {4, 50, 1}, {7, 1, 2}, {.pads_before = {6}}, Act::sigmoid});
     c.push_back({p + "wide", op, {1, 6, 5, 4}, {2, 2, 4, 100}, {}, Act::relu});
     c.push_back({p + "conv1d", op, {3, 40, 7}, {5, 7, 9}, {.strides = {3}, .pads_before = {4}}});
-    c.push_back({p + "conv3d", op, {2, 5, 6, 5, 3}, {2, 3, 2, 3, 4},
+    c.push_back({p + "conv3d",
+                 op,
+                 {2, 5, 6, 5, 3},
+                 {2, 3, 2, 3, 4},
                  {.strides = {1, 2, 1}, .pads_before = {0, 1, 1}, .pads_after = {1, 1, 0}}});
-    c.push_back({p + "large", op, {16, 20, 20, 16}, {3, 3, 16, 32},
-                 {.pads_before = {1}, .pads_after = {1}}, Act::relu, true});
+    c.push_back({p + "large",
+                 op,
+                 {16, 20, 20, 16},
+                 {3, 3, 16, 32},
+                 {.pads_before = {1}, .pads_after = {1}},
+                 Act::relu,
+                 true});
   }
   return c;
 }

@@ -83,9 +83,10 @@ std::vector<Entry> entries() {
        .large = {{64, 768}, {64, 768}, {64, 256}, {64, 256}},
        .large_vs_ref = true},
       {.name = "lstm_cell_backward",
-       .fn = [](const In& x) {
-         return joined_grads(x, [](const In& v) { return lstm_cell(v[0], v[1]); });
-       },
+       .fn =
+           [](const In& x) {
+             return joined_grads(x, [](const In& v) { return lstm_cell(v[0], v[1]); });
+           },
        .shapes = {{7, 52}, {7, 13}}},
   };
   // Whole sequences: (steps 6, batch 5, blocks x 9 units), forward and backward, plain, with

@@ -59,10 +59,14 @@ void expect_parity(const std::string& cell, mz::Device device, mz::DType dtype, 
 
   EXPECT_TRUE(close_to(ys[0], g["outputs"], rtol)) << "outputs";
   EXPECT_TRUE(close_to(ys[1], g["h"], rtol)) << "h";
-  if (lstm) EXPECT_TRUE(close_to(ys[2], g["c"], rtol)) << "c";
+  if (lstm) {
+    EXPECT_TRUE(close_to(ys[2], g["c"], rtol)) << "c";
+  }
   EXPECT_TRUE(close_to(inputs[0].grad(), g["grad_x"], rtol)) << "grad x";
   EXPECT_TRUE(close_to(inputs[1].grad(), g["grad_h0"], rtol)) << "grad h0";
-  if (lstm) EXPECT_TRUE(close_to(inputs[2].grad(), g["grad_c0"], rtol)) << "grad c0";
+  if (lstm) {
+    EXPECT_TRUE(close_to(inputs[2].grad(), g["grad_c0"], rtol)) << "grad c0";
+  }
   const char* names[] = {"grad_kernel", "grad_recurrent_kernel", "grad_bias"};
   std::vector<mz::VariablePtr> ws = layer->weights();
   ASSERT_EQ(ws.size(), 3u);

@@ -61,8 +61,9 @@ inline void expect_same_outputs_and_grads(Layer& a, Layer& b, const std::vector<
     EXPECT_TRUE(all_close(ra.ys[i], rb.ys[i], tol, tol)) << "output " << i;
   for (std::size_t i = 0; i < ra.x_grads.size(); ++i) {
     ASSERT_EQ(ra.x_grads[i].defined(), rb.x_grads[i].defined()) << "input " << i;
-    if (ra.x_grads[i].defined())
+    if (ra.x_grads[i].defined()) {
       EXPECT_TRUE(all_close(ra.x_grads[i], rb.x_grads[i], tol, tol)) << "d input " << i;
+    }
   }
   ASSERT_EQ(ra.w_grads.size(), rb.w_grads.size());
   for (std::size_t i = 0; i < ra.w_grads.size(); ++i) {

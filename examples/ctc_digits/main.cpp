@@ -11,9 +11,11 @@
 //
 //   ctc_digits [--train N] [--test N] [--epochs N] [--threads N]
 //
-// Full run (the defaults, Release build, 2 cores): see "Figures" below.
-// Figures:
-//   ctc_digits  ->  FIGURES_PLACEHOLDER
+// Full run (the defaults: 8,000 training and 1,000 held-out strips, 12 epochs of batch 32,
+// Adam 3e-3), Debug build on a shared 2-core machine, 15 minutes; CTC loss per epoch 11.84,
+// 5.45, 0.39, ..., 0.016; then
+//   sequences read exactly: 0.9940
+//   label error rate: 0.0018
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

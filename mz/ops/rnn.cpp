@@ -43,8 +43,8 @@ void check_operands(std::initializer_list<Tensor> ts, const char* who) {
 }
 
 // Throws ShapeError unless t is (batch, width).
-void expect_shape(const Tensor& t, int64_t batch, int64_t width, const char* who,
-                  const char* name, const char* because) {
+void expect_shape(const Tensor& t, int64_t batch, int64_t width, const char* who, const char* name,
+                  const char* because) {
   if (t.shape()[0] != batch || t.shape()[1] != width)
     throw ShapeError(str(who, ": ", name, " is ", t.shape(), ", expected ", Shape{batch, width},
                          " ", because, "."));
@@ -85,7 +85,8 @@ std::pair<Tensor, Tensor> lstm_cell_grad(const Tensor& act, const Tensor& c_prev
   const int64_t b = c_prev.shape()[0], u = c_prev.shape()[1];
   expect_shape(act, b, 4 * u, who, "act", "for c_prev (batch, units)");
   for (const Tensor* t : {&c, &dh, &dc}) expect_shape(*t, b, u, who, "a state", "like c_prev");
-  Tensor d_gates = empty_like_shape(c_prev, {b, 4 * u}), d_c_prev = empty_like_shape(c_prev, {b, u});
+  Tensor d_gates = empty_like_shape(c_prev, {b, 4 * u}),
+         d_c_prev = empty_like_shape(c_prev, {b, u});
   dispatch(Op::lstm_cell_grad, {dense(act), dense(c_prev), dense(c), dense(dh), dense(dc)},
            {d_gates, d_c_prev});
   return {d_gates, d_c_prev};
@@ -140,12 +141,11 @@ Tensor gru_cell(const Tensor& xg, const Tensor& hg, const Tensor& h_prev) {
   auto [act, h] = detail::gru_cell_forward(xg, hg, h_prev);
   if (autograd::should_record({xg, hg, h_prev})) {
     Tensor hgd = dense(hg), hp = dense(h_prev);
-    autograd::record("gru_cell", h, {xg, hg, h_prev},
-                     [act = act, hgd, hp](const Tensor& g, GradMask need) {
-                       auto [dxg, dhg, dh_prev] = detail::gru_cell_grad(act, hgd, hp, g);
-                       return Grads{needs(need, 0) ? dxg : Tensor(),
-                                    needs(need, 1) ? dhg : Tensor(), dh_prev};
-                     });
+    autograd::record(
+        "gru_cell", h, {xg, hg, h_prev}, [act = act, hgd, hp](const Tensor& g, GradMask need) {
+          auto [dxg, dhg, dh_prev] = detail::gru_cell_grad(act, hgd, hp, g);
+          return Grads{needs(need, 0) ? dxg : Tensor(), needs(need, 1) ? dhg : Tensor(), dh_prev};
+        });
   }
   return h;
 }

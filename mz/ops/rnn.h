@@ -49,15 +49,15 @@ Tensor lstm_sequence(const Tensor& xg, const Tensor& h0, const Tensor& c0,
                      const Tensor& recurrent_kernel, const RecurrenceOptions& options = {});
 
 // A GRU layer's recurrence (reset_after): xg (steps, batch, 3 units) (or its rows) =
-// x_t @ kernel + input_bias, h0 (batch, units), recurrent_kernel (units, 3 units), recurrent_bias (3 units,)
-// or undefined. Returns (steps + 1, batch, units): the outputs, then the final h.
+// x_t @ kernel + input_bias, h0 (batch, units), recurrent_kernel (units, 3 units), recurrent_bias
+// (3 units,) or undefined. Returns (steps + 1, batch, units): the outputs, then the final h.
 // Differentiable in xg, h0, recurrent_kernel and recurrent_bias.
 Tensor gru_sequence(const Tensor& xg, const Tensor& h0, const Tensor& recurrent_kernel,
                     const Tensor& recurrent_bias, const RecurrenceOptions& options = {});
 
 // A SimpleRNN layer's recurrence: h_t = act(xg[t] + h_{t-1} @ recurrent_kernel) with xg
-// (steps, batch, units) (or its rows) = x_t @ kernel + bias, act in {linear, relu, tanh, sigmoid}. Returns
-// (steps + 1, batch, units): the outputs, then the final h. Differentiable in xg, h0 and
+// (steps, batch, units) (or its rows) = x_t @ kernel + bias, act in {linear, relu, tanh, sigmoid}.
+// Returns (steps + 1, batch, units): the outputs, then the final h. Differentiable in xg, h0 and
 // recurrent_kernel.
 Tensor simple_rnn_sequence(const Tensor& xg, const Tensor& h0, const Tensor& recurrent_kernel,
                            Act act, const RecurrenceOptions& options = {});

@@ -29,8 +29,9 @@ enum class Cell { lstm, gru, simple };
 int64_t blocks(Cell cell) { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
 
 const char* cell_name(Cell cell) {
-  return cell == Cell::lstm ? "lstm_sequence" : cell == Cell::gru ? "gru_sequence"
-                                                                  : "simple_rnn_sequence";
+  return cell == Cell::lstm  ? "lstm_sequence"
+         : cell == Cell::gru ? "gru_sequence"
+                             : "simple_rnn_sequence";
 }
 
 // Detached and contiguous: what the kernels read.
@@ -49,13 +50,13 @@ Tensor row(const Tensor& t, int64_t i) {
 // The problem: dimensions, options and the operands as the kernels read them.
 struct Problem {
   Cell cell;
-  Act act = Act::linear;  // SimpleRNN's activation
+  Act act = Act::linear;                               // SimpleRNN's activation
   int64_t steps = 0, batch = 0, units = 0, width = 0;  // width = blocks * units
   bool go_backwards = false, zero_output = false;
   Tensor xg, h0, c0, r, rb;  // dense; c0 for LSTM, rb (recurrent bias) for GRU, may be undefined
-  Shape xg_shape;             // as given: (steps, batch, width) or (steps * batch, width)
-  Tensor mask;                // (steps, batch, 1) uint8, time order; undefined: no mask
-  Tensor mask_f;              // the same in the operands' dtype (backward)
+  Shape xg_shape;            // as given: (steps, batch, width) or (steps * batch, width)
+  Tensor mask;               // (steps, batch, 1) uint8, time order; undefined: no mask
+  Tensor mask_f;             // the same in the operands' dtype (backward)
 
   // The time index of processing step s.
   int64_t time(int64_t s) const { return go_backwards ? steps - 1 - s : s; }
@@ -74,8 +75,8 @@ Problem make_problem(Cell cell, const Tensor& xg, const Tensor& h0, const Tensor
     if (t->defined()) detail::expect_same_dtype(xg, *t, who);
   if (xg.rank() != 3 && xg.rank() != 2)
     throw ShapeError(str(who, ": xg must be (steps, batch, ", blocks(cell),
-                         " * units) or (steps * batch, ", blocks(cell), " * units), time-major: got ",
-                         xg.shape(), "."));
+                         " * units) or (steps * batch, ", blocks(cell),
+                         " * units), time-major: got ", xg.shape(), "."));
   if (h0.rank() != 2)
     throw ShapeError(str(who, ": h0 must be (batch, units): got ", h0.shape(), "."));
   Problem p{.cell = cell};
@@ -86,20 +87,20 @@ Problem make_problem(Cell cell, const Tensor& xg, const Tensor& h0, const Tensor
   p.steps = xg.rank() == 3 ? xg.shape()[0] : (p.batch > 0 ? rows / p.batch : 0);
   if (xg.shape().back() != p.width || p.steps * p.batch != rows ||
       (xg.rank() == 3 && xg.shape()[1] != p.batch))
-    throw ShapeError(str(who, ": xg is ", xg.shape(), ", expected (steps, ", p.batch, ", ",
-                         p.width, ") or (steps * ", p.batch, ", ", p.width, ") for h0 ",
-                         h0.shape(), " (", blocks(cell), " gate blocks of units)."));
+    throw ShapeError(str(who, ": xg is ", xg.shape(), ", expected (steps, ", p.batch, ", ", p.width,
+                         ") or (steps * ", p.batch, ", ", p.width, ") for h0 ", h0.shape(), " (",
+                         blocks(cell), " gate blocks of units)."));
   if (p.steps < 1)
-    throw ValueError(str(who, ": the sequence has no steps: expected at least 1, got xg ",
-                         xg.shape(), "."));
+    throw ValueError(
+        str(who, ": the sequence has no steps: expected at least 1, got xg ", xg.shape(), "."));
   if (cell == Cell::lstm && !(c0.shape() == h0.shape()))
     throw ShapeError(str(who, ": c0 is ", c0.shape(), ", expected ", h0.shape(), " like h0."));
   if (!(r.shape() == Shape{p.units, p.width}))
     throw ShapeError(str(who, ": recurrent_kernel is ", r.shape(), ", expected ",
                          Shape{p.units, p.width}, " (units, ", blocks(cell), " * units)."));
   if (rb.defined() && !(rb.shape() == Shape{p.width}))
-    throw ShapeError(str(who, ": recurrent_bias is ", rb.shape(), ", expected ", Shape{p.width},
-                         "."));
+    throw ShapeError(
+        str(who, ": recurrent_bias is ", rb.shape(), ", expected ", Shape{p.width}, "."));
   p.xg = dense(xg).reshape({p.steps, p.batch, p.width});
   p.xg_shape = xg.shape();
   p.h0 = dense(h0), p.r = dense(r);
@@ -110,8 +111,8 @@ Problem make_problem(Cell cell, const Tensor& xg, const Tensor& h0, const Tensor
   if (options.mask.defined()) {
     const Tensor& m = options.mask;
     if (!(m.shape() == Shape{p.batch, p.steps}))
-      throw ShapeError(str(who, ": mask is ", m.shape(), ", expected (batch, steps) = ",
-                           Shape{p.batch, p.steps}, "."));
+      throw ShapeError(str(who, ": mask is ", m.shape(),
+                           ", expected (batch, steps) = ", Shape{p.batch, p.steps}, "."));
     Tensor keep = m.detach();
     if (keep.dtype() != DType::u8)
       keep = ne(keep, zeros({}, {.dtype = keep.dtype(), .device = keep.device()}));
@@ -124,21 +125,26 @@ Problem make_problem(Cell cell, const Tensor& xg, const Tensor& h0, const Tensor
 // y = act(x) through the activation kernels (SimpleRNN).
 void activate_into(Act act, const Tensor& x, Tensor y) {
   switch (act) {
-    case Act::linear: y.copy_(x); return;
-    case Act::relu: return detail::dispatch(Op::relu, {x}, {y});
-    case Act::tanh: return detail::dispatch(Op::tanh, {x}, {y});
-    case Act::sigmoid: return detail::dispatch(Op::sigmoid, {x}, {y});
+    case Act::linear:
+      y.copy_(x);
+      return;
+    case Act::relu:
+      return detail::dispatch(Op::relu, {x}, {y});
+    case Act::tanh:
+      return detail::dispatch(Op::tanh, {x}, {y});
+    case Act::sigmoid:
+      return detail::dispatch(Op::sigmoid, {x}, {y});
   }
 }
 
 // What the forward pass keeps for backward, each (steps[+1], batch, ...) in processing order.
 struct Saved {
-  Tensor h;       // (steps + 1, batch, units): h[s] is the state step s starts from
-  Tensor c;       // LSTM: the same for the cell state
-  Tensor h_new;   // (steps, batch, units): the cell's new h (h[s + 1] when unmasked)
-  Tensor c_new;   // LSTM: the cell's new c
-  Tensor act;     // LSTM, GRU: (steps, batch, width) activated gates
-  Tensor hg;      // GRU: (steps, batch, width) recurrent projections h @ r + rb
+  Tensor h;      // (steps + 1, batch, units): h[s] is the state step s starts from
+  Tensor c;      // LSTM: the same for the cell state
+  Tensor h_new;  // (steps, batch, units): the cell's new h (h[s + 1] when unmasked)
+  Tensor c_new;  // LSTM: the cell's new c
+  Tensor act;    // LSTM, GRU: (steps, batch, width) activated gates
+  Tensor hg;     // GRU: (steps, batch, width) recurrent projections h @ r + rb
 };
 
 // The time loop. Returns (steps + states, batch, units) and fills `saved`.
@@ -146,8 +152,18 @@ Tensor run_forward(const Problem& p, Saved& s) {
   const int64_t T = p.steps, B = p.batch, U = p.units, W = p.width;
   const bool masked = p.mask.defined();
   const int n_states = p.cell == Cell::lstm ? 2 : 1;
-  Tensor out = p.empty({T + n_states, B, U});
-  s.h = p.empty({T + 1, B, U});
+  // Unmasked, the states are the outputs: one buffer holds h0, the steps' h and the final
+  // states, so that the result is its rows 1... and nothing is copied. Masked, the states
+  // (h) and the outputs (out) differ.
+  Tensor out;
+  if (masked) {
+    out = p.empty({T + n_states, B, U});
+    s.h = p.empty({T + 1, B, U});
+  } else {
+    Tensor all = p.empty({T + 1 + n_states, B, U});
+    out = all.slice(0, 1, T + 1 + n_states);
+    s.h = all.slice(0, 0, T + 1);
+  }
   row(s.h, 0).copy_(p.h0);
   s.h_new = masked ? p.empty({T, B, U}) : s.h.slice(0, 1, T + 1);
   if (p.cell == Cell::lstm) {
@@ -192,7 +208,6 @@ Tensor run_forward(const Problem& p, Saved& s) {
       row(out, i).copy_(where(m, h_new, before));
     }
   }
-  if (!masked) out.slice(0, 0, T).copy_(s.h_new);
   row(out, T).copy_(row(s.h, T));
   if (p.cell == Cell::lstm) row(out, T + 1).copy_(row(s.c, T));
   return out;
@@ -245,9 +260,10 @@ Backward run_backward(const Problem& p, const Saved& s, const Tensor& g_in, bool
     const Tensor d_rec_i = row(d_rec, i);
     switch (p.cell) {
       case Cell::lstm:
-        detail::dispatch(Op::lstm_cell_grad,
-                         {row(s.act, i), row(s.c, i), row(s.c_new, i), dense(dh_new), dense(dc_new)},
-                         {d_rec_i, dc_next});
+        detail::dispatch(
+            Op::lstm_cell_grad,
+            {row(s.act, i), row(s.c, i), row(s.c_new, i), dense(dh_new), dense(dc_new)},
+            {d_rec_i, dc_next});
         std::swap(dc, dc_next);
         if (masked) add_(dc, keep_c);
         break;

@@ -97,9 +97,7 @@ Tensor sequence_fused(Kind kind, const Tensor& xg, const Tensor& h0, const Tenso
 int64_t gate_blocks(Kind kind) { return kind == Kind::lstm ? 4 : kind == Kind::gru ? 3 : 1; }
 
 // A (batch 2, steps 4) mask: sample 0 skips steps 0 and 2, sample 1 skips the last step.
-Tensor test_mask() {
-  return tensor(std::vector<uint8_t>{0, 1, 0, 1, 1, 1, 1, 0}, {2, 4});
-}
+Tensor test_mask() { return tensor(std::vector<uint8_t>{0, 1, 0, 1, 1, 1, 1, 0}, {2, 4}); }
 
 TEST(LstmCell, MatchesKerasFormula) {
   for (Device device : all_devices()) {
@@ -127,7 +125,8 @@ TEST(GruCell, MatchesKerasFormula) {
   for (Device device : all_devices()) {
     DeviceGuard guard(device);
     for (DType dtype : {DType::f32, DType::f64}) {
-      Tensor xg = rand({3, 15}, 5, dtype, 2.0).to(device), hg = rand({3, 15}, 6, dtype, 2.0).to(device);
+      Tensor xg = rand({3, 15}, 5, dtype, 2.0).to(device),
+             hg = rand({3, 15}, 6, dtype, 2.0).to(device);
       Tensor h = rand({3, 5}, 7, dtype).to(device);
       const double tol = dtype == DType::f32 ? 1e-6 : 1e-14;
       EXPECT_TRUE(all_close(gru_cell(xg, hg, h), gru_step(xg, hg, h), tol, tol))
@@ -139,9 +138,9 @@ TEST(GruCell, MatchesKerasFormula) {
 TEST(GruCell, MatchesFiniteDifferences) {
   for (Device device : all_devices()) {
     DeviceGuard guard(device);
-    EXPECT_TRUE(grad_ok([](auto& in) { return gru_cell(in[0], in[1], in[2]); },
-                        {rand({2, 9}, 8, DType::f64, 2.0), rand({2, 9}, 9, DType::f64, 2.0),
-                         rand({2, 3}, 10)}))
+    EXPECT_TRUE(grad_ok(
+        [](auto& in) { return gru_cell(in[0], in[1], in[2]); },
+        {rand({2, 9}, 8, DType::f64, 2.0), rand({2, 9}, 9, DType::f64, 2.0), rand({2, 3}, 10)}))
         << device;
   }
 }
@@ -154,9 +153,8 @@ TEST(CellGrads, AreTheGradientsOfTheComposedSteps) {
     Tensor dhc = rand({2, 2, 3}, 13);
     lstm_step(gates, c_prev).backward(dhc);
     auto [act, h, c] = detail::lstm_cell_forward(gates, c_prev);
-    auto [d_gates, d_c_prev] =
-        detail::lstm_cell_grad(act, c_prev, c, dhc.slice(0, 0, 1).squeeze(0),
-                               dhc.slice(0, 1, 2).squeeze(0));
+    auto [d_gates, d_c_prev] = detail::lstm_cell_grad(act, c_prev, c, dhc.slice(0, 0, 1).squeeze(0),
+                                                      dhc.slice(0, 1, 2).squeeze(0));
     EXPECT_TRUE(all_close(d_gates, gates.grad(), 1e-13, 1e-14)) << device;
     EXPECT_TRUE(all_close(d_c_prev, c_prev.grad(), 1e-13, 1e-14)) << device;
 
@@ -179,7 +177,9 @@ TEST(CellGrads, AreTheGradientsOfTheComposedSteps) {
 void expect_sequence_matches(Kind kind) {
   const int64_t steps = 4, batch = 2, units = 2, w = gate_blocks(kind) * units;
   std::vector<RecurrenceOptions> variants = {
-      {}, {.go_backwards = true}, {.mask = test_mask()},
+      {},
+      {.go_backwards = true},
+      {.mask = test_mask()},
       {.mask = test_mask(), .go_backwards = true, .zero_output_for_mask = true},
       {.mask = test_mask().to(DType::f32), .zero_output_for_mask = true}};
   for (Device device : all_devices()) {
@@ -220,9 +220,7 @@ void expect_sequence_matches(Kind kind) {
 
 TEST(LstmSequence, MatchesStepsAndFiniteDifferences) { expect_sequence_matches(Kind::lstm); }
 TEST(GruSequence, MatchesStepsAndFiniteDifferences) { expect_sequence_matches(Kind::gru); }
-TEST(SimpleRnnSequence, MatchesStepsAndFiniteDifferences) {
-  expect_sequence_matches(Kind::simple);
-}
+TEST(SimpleRnnSequence, MatchesStepsAndFiniteDifferences) { expect_sequence_matches(Kind::simple); }
 
 TEST(SimpleRnnSequence, EveryActivationMatchesFiniteDifferences) {
   for (Act act : {Act::linear, Act::relu, Act::sigmoid}) {
@@ -237,8 +235,8 @@ TEST(GruSequence, WithoutRecurrentBias) {
   Tensor xg = rand({3, 2, 6}, 33), h0 = rand({2, 2}, 34), r = rand({2, 6}, 35);
   EXPECT_TRUE(all_close(gru_sequence(xg, h0, r, Tensor()),
                         sequence_by_steps(Kind::gru, xg, h0, Tensor(), r, Tensor(), {}), 1e-13));
-  EXPECT_TRUE(grad_ok([](auto& x) { return gru_sequence(x[0], x[1], x[2], Tensor()); },
-                      {xg, h0, r}));
+  EXPECT_TRUE(
+      grad_ok([](auto& x) { return gru_sequence(x[0], x[1], x[2], Tensor()); }, {xg, h0, r}));
 }
 
 TEST(LstmSequence, TakesTimeMajorRows) {
@@ -272,8 +270,8 @@ TEST(Recurrence, RejectsMismatchedShapes) {
       ShapeError, "simple_rnn_sequence: mask is (2, 5), expected (batch, steps) = (2, 4).");
   MZ_EXPECT_THROW_MSG(simple_rnn_sequence(zeros({0, 2, 3}), c, zeros({3, 3}), Act::tanh),
                       ValueError, "simple_rnn_sequence: the sequence has no steps");
-  MZ_EXPECT_THROW_MSG(lstm_cell(zeros({2, 12}), zeros({2, 3}, {.dtype = DType::f64})),
-                      ValueError, "lstm_cell: dtypes differ");
+  MZ_EXPECT_THROW_MSG(lstm_cell(zeros({2, 12}), zeros({2, 3}, {.dtype = DType::f64})), ValueError,
+                      "lstm_cell: dtypes differ");
 }
 
 }  // namespace

@@ -1,22 +1,29 @@
 // Direct convolution kernels for channels_last tensors (conv, conv_grad_input, conv_grad_weight)
-// in float32 and float64, built on one register-tiled micro-kernel. No im2col buffer, no layout
-// reorder: the thin convolutions of small CNNs (1 -> 6 -> 16 channels) are where libraries that
-// pack or reorder lose most of their time (BENCHMARKS.md, W2). Start at conv() near the end.
+// in float32 and float64, built on one register-tiled micro-kernel (conv_tile.h). No im2col
+// buffer, no layout reorder: the thin convolutions of small CNNs (1 -> 6 -> 16 channels) are
+// where libraries that pack or reorder lose most of their time (BENCHMARKS.md, W2). oneDNN 2.6
+// was measured here and not used: with channels_last tensors it falls back to gemm:jit (3-4x
+// slower than these kernels on W2's shapes), and its blocked layouts need reorders around
+// every call. Start at conv() near the end.
 //
 // The micro-kernel computes a tile C (MR rows, up to NV vectors of columns) = sum over segments
 // of A (MR x k) times B (k x columns), where A(i, k) = a[i * sa + k * ka] is read in place from
-// the input and B's rows are vectors of output channels:
+// the input and B's rows are vectors:
 //  - conv: rows are MR output pixels of one output row, k runs over (kw, input channel), one
 //    segment per (kd, kh) tap row; B is the kernel, whose Keras layout (*k, in, out) already
 //    has out channels innermost;
+//  - conv_thin (depthwise-like, 1 to 4 channels per group): the transposed tile, rows are the
+//    output channels and B's vectors are output pixels of a planar copy of the input;
 //  - conv_grad_weight: rows are (kw, input channel) pairs of the kernel, k runs over the output
 //    pixels of one output row, one segment per output row; B is dy;
 //  - conv_grad_input: rows are output pixels, k runs over output channels, B is the kernel
 //    transposed; the resulting columns (one per tap and input channel) are added into dx
 //    (col2im).
-// Padding is a zero-bordered copy of the input (the "window"), made only when there is padding.
-// Threads split output rows (conv) or fixed chunks of the pixel sum (conv_grad_weight, whose
-// partial sums are added in chunk order), so 1 and N threads give the same bits.
+// Few output channels in one group (LeNet's 6) go to conv_expanded.cpp instead (conv and
+// conv_grad_weight). Padding is a zero-bordered copy of the input (the "window"), made only
+// when there is padding. Threads split output rows or samples (conv, conv_grad_input) or fixed
+// chunks of the pixel sum (conv_grad_weight, whose partial sums are added in chunk order), so 1
+// and N threads give the same bits.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -24,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "mz/backend/cpu/conv_tile.h"
 #include "mz/backend/cpu/fast_math.h"
 #include "mz/backend/cpu/register.h"
 #include "mz/core/thread_pool.h"
@@ -35,368 +43,9 @@
 namespace mz::cpu {
 namespace {
 
-// ----- the geometry, padded to three spatial axes (depth, rows, cols) -----
+using namespace conv_detail;
 
-// x (N, I0, I1, I2, Cin), kernel (K0, K1, K2, Cin / G, Cout), y (N, O0, O1, O2, Cout).
-struct Dims {
-  int64_t N = 1, Cin = 1, Cout = 1, G = 1, Cig = 1, Cog = 1;
-  int64_t I[3] = {1, 1, 1}, O[3] = {1, 1, 1}, K[3] = {1, 1, 1};
-  int64_t S[3] = {1, 1, 1}, D[3] = {1, 1, 1}, P[3] = {0, 0, 0};
-  int64_t taps() const { return K[0] * K[1] * K[2]; }
-};
-
-Dims dims_of(const Shape& x, const Shape& w, const Shape& y, const OpAttrs& a) {
-  Dims d;
-  const int spatial = x.rank() - 2, lead = 3 - spatial;
-  d.N = x[0];
-  d.Cin = x.back();
-  d.Cout = y.back();
-  d.G = a.groups;
-  d.Cig = d.Cin / d.G;
-  d.Cog = d.Cout / d.G;
-  for (int i = 0; i < spatial; ++i) {
-    d.I[lead + i] = x[i + 1];
-    d.O[lead + i] = y[i + 1];
-    d.K[lead + i] = w[i];
-    d.S[lead + i] = a.strides[i];
-    d.D[lead + i] = a.dilation[i];
-    d.P[lead + i] = a.pads[i];
-  }
-  return d;
-}
-
-// Offset of (n, a0, a1, a2, 0) in a contiguous (N, A0, A1, A2, C) tensor.
-inline int64_t at(const int64_t* A, int64_t C, int64_t n, int64_t a0, int64_t a1, int64_t a2) {
-  return (((n * A[0] + a0) * A[1] + a1) * A[2] + a2) * C;
-}
-
-// ----- vectors: AVX-512 where compiled for it, else plain arrays the compiler vectorises -----
-
-#if defined(__AVX512F__)
-template <class T>
-struct Vec;
-template <>
-struct Vec<float> {
-  using V = __m512;
-  using M = __mmask16;
-  static constexpr int L = 16;
-  static M mask(int64_t n) { return n >= L ? M(0xFFFF) : M((1u << n) - 1u); }
-  static V zero() { return _mm512_setzero_ps(); }
-  static V load(const float* p) { return _mm512_loadu_ps(p); }
-  static V load(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }
-  static V bcast(const float* p) { return _mm512_set1_ps(*p); }
-  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  static V add(V a, V b) { return _mm512_add_ps(a, b); }
-  static V relu(V a) { return _mm512_maskz_max_ps(M(0xFFFF), a, _mm512_setzero_ps()); }
-  static void store(float* p, V v, M m) { _mm512_mask_storeu_ps(p, m, v); }
-};
-template <>
-struct Vec<double> {
-  using V = __m512d;
-  using M = __mmask8;
-  static constexpr int L = 8;
-  static M mask(int64_t n) { return n >= L ? M(0xFF) : M((1u << n) - 1u); }
-  static V zero() { return _mm512_setzero_pd(); }
-  static V load(const double* p) { return _mm512_loadu_pd(p); }
-  static V load(const double* p, M m) { return _mm512_maskz_loadu_pd(m, p); }
-  static V bcast(const double* p) { return _mm512_set1_pd(*p); }
-  static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
-  static V add(V a, V b) { return _mm512_add_pd(a, b); }
-  static V relu(V a) { return _mm512_maskz_max_pd(M(0xFF), a, _mm512_setzero_pd()); }
-  static void store(double* p, V v, M m) { _mm512_mask_storeu_pd(p, m, v); }
-};
-#else
-// Portable fallback: L lanes in an array; a mask is the count of valid lanes.
-template <class T>
-struct Vec {
-  static constexpr int L = 32 / sizeof(T);
-  struct V {
-    T v[L];
-  };
-  using M = int;
-  static M mask(int64_t n) { return n >= L ? L : static_cast<int>(n); }
-  static V zero() { return V{}; }
-  static V load(const T* p) {
-    V r;
-    for (int j = 0; j < L; ++j) r.v[j] = p[j];
-    return r;
-  }
-  static V load(const T* p, M m) {
-    V r{};
-    for (int j = 0; j < m; ++j) r.v[j] = p[j];
-    return r;
-  }
-  static V bcast(const T* p) {
-    V r;
-    for (int j = 0; j < L; ++j) r.v[j] = *p;
-    return r;
-  }
-  static V fma(V a, V b, V c) {
-    for (int j = 0; j < L; ++j) c.v[j] += a.v[j] * b.v[j];
-    return c;
-  }
-  static V add(V a, V b) {
-    for (int j = 0; j < L; ++j) a.v[j] += b.v[j];
-    return a;
-  }
-  static V relu(V a) {
-    for (int j = 0; j < L; ++j) a.v[j] = a.v[j] > T(0) ? a.v[j] : T(0);
-    return a;
-  }
-  static void store(T* p, V v, M m) {
-    for (int j = 0; j < m; ++j) p[j] = v.v[j];
-  }
-};
-#endif
-
-// ----- the micro-kernel -----
-
-// One run of k along A and B: A(i, kk) = a0[a + i * sa + kk * ka], B(kk, :) = b0[b + kk * kb].
-struct Seg {
-  int64_t a, b, k;
-};
-
-template <class T>
-struct TileArgs {
-  const T* a0;
-  int64_t sa, ka;
-  const T* b0;
-  int64_t kb;
-  const Seg* segs;
-  int64_t nseg;
-  int64_t nc;  // valid columns (<= NV * L)
-  T* c;        // the tile's first element; rows ldc apart
-  int64_t ldc;
-  const T* bias;  // added per column, or null
-  bool relu;
-};
-
-// C (MR x nc) = sum over segments of A B (+ bias, relu). MR * NV accumulators stay in
-// registers for the whole sum; B's row is loaded once per k and reused MR times, A's element
-// is broadcast once and reused NV times. Small tiles keep two accumulator sets, alternating
-// over k, so that enough FMAs are in flight (FMA latency 4, two ports).
-template <class T, int MR, int NV>
-void tile(const TileArgs<T>& t) {
-  using VT = Vec<T>;
-  using V = typename VT::V;
-  constexpr int L = VT::L;
-  constexpr int U = MR * NV <= 6 ? 2 : 1;
-  V acc[U][MR][NV];
-#pragma GCC unroll 32
-  for (int u = 0; u < U; ++u)
-#pragma GCC unroll 32
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 32
-      for (int v = 0; v < NV; ++v) acc[u][i][v] = VT::zero();
-  const typename VT::M last = VT::mask(t.nc - (NV - 1) * L);
-  const int64_t sa = t.sa, ka = t.ka, kb = t.kb;
-  for (int64_t s = 0; s < t.nseg; ++s) {
-    const T* a = t.a0 + t.segs[s].a;
-    const T* b = t.b0 + t.segs[s].b;
-    const int64_t k = t.segs[s].k;
-    int64_t kk = 0;
-    for (; kk + U <= k; kk += U) {
-#pragma GCC unroll 32
-      for (int u = 0; u < U; ++u) {
-        V bv[NV];
-#pragma GCC unroll 32
-        for (int v = 0; v + 1 < NV; ++v) bv[v] = VT::load(b + v * L);
-        bv[NV - 1] = VT::load(b + (NV - 1) * L, last);
-#pragma GCC unroll 32
-        for (int i = 0; i < MR; ++i) {
-          const V av = VT::bcast(a + i * sa);
-#pragma GCC unroll 32
-          for (int v = 0; v < NV; ++v) acc[u][i][v] = VT::fma(av, bv[v], acc[u][i][v]);
-        }
-        a += ka;
-        b += kb;
-      }
-    }
-    for (; kk < k; ++kk) {
-      V bv[NV];
-#pragma GCC unroll 32
-      for (int v = 0; v + 1 < NV; ++v) bv[v] = VT::load(b + v * L);
-      bv[NV - 1] = VT::load(b + (NV - 1) * L, last);
-#pragma GCC unroll 32
-      for (int i = 0; i < MR; ++i) {
-        const V av = VT::bcast(a + i * sa);
-#pragma GCC unroll 32
-        for (int v = 0; v < NV; ++v) acc[0][i][v] = VT::fma(av, bv[v], acc[0][i][v]);
-      }
-      a += ka;
-      b += kb;
-    }
-  }
-  V bias[NV];
-#pragma GCC unroll 32
-  for (int v = 0; v < NV; ++v) bias[v] = VT::zero();
-  if (t.bias) {
-#pragma GCC unroll 32
-    for (int v = 0; v + 1 < NV; ++v) bias[v] = VT::load(t.bias + v * L);
-    bias[NV - 1] = VT::load(t.bias + (NV - 1) * L, last);
-  }
-#pragma GCC unroll 32
-  for (int i = 0; i < MR; ++i) {
-    T* c = t.c + i * t.ldc;
-#pragma GCC unroll 32
-    for (int v = 0; v < NV; ++v) {
-      V r = U == 2 ? VT::add(acc[0][i][v], acc[U - 1][i][v]) : acc[0][i][v];
-      if (t.bias) r = VT::add(r, bias[v]);
-      if (t.relu) r = VT::relu(r);
-      if (v + 1 < NV) {
-        VT::store(c + v * L, r, VT::mask(L));
-      } else {
-        VT::store(c + v * L, r, last);
-      }
-    }
-  }
-}
-
-// Tiles up to kMaxNV vectors wide; kMaxMR[nv] rows at most, so that accumulators, B's vectors
-// and a broadcast fit the 32 vector registers.
-constexpr int kMaxNV = 4;
-constexpr int kMaxMR[kMaxNV + 1] = {0, 24, 12, 8, 6};
-
-template <class T>
-using TileFn = void (*)(const TileArgs<T>&);
-
-template <class T, int NV, int... MR>
-constexpr std::array<TileFn<T>, sizeof...(MR)> tiles_of(std::integer_sequence<int, MR...>) {
-  return {&tile<T, MR + 1, NV>...};
-}
-
-// The tile function for (mr, nv), 1 <= mr <= kMaxMR[nv], 1 <= nv <= kMaxNV.
-template <class T>
-TileFn<T> tile_fn(int64_t mr, int64_t nv) {
-  static const auto t1 = tiles_of<T, 1>(std::make_integer_sequence<int, kMaxMR[1]>{});
-  static const auto t2 = tiles_of<T, 2>(std::make_integer_sequence<int, kMaxMR[2]>{});
-  static const auto t3 = tiles_of<T, 3>(std::make_integer_sequence<int, kMaxMR[3]>{});
-  static const auto t4 = tiles_of<T, 4>(std::make_integer_sequence<int, kMaxMR[4]>{});
-  switch (nv) {
-    case 1:
-      return t1[mr - 1];
-    case 2:
-      return t2[mr - 1];
-    case 3:
-      return t3[mr - 1];
-    default:
-      return t4[mr - 1];
-  }
-}
-
-// Runs C (rows x cols) = A B in tiles: rows in blocks of the widest fitting MR, columns in
-// blocks of up to kMaxNV vectors. `a0` is row 0's A, `c` row 0's C; `bias` (or null) covers
-// the columns; after each tile, `post(c_tile, mr, nc)` may rewrite it (tanh, sigmoid).
-template <class T, class Post>
-void gemm_tiles(int64_t rows, int64_t cols, const T* a0, int64_t sa, int64_t ka, const T* b0,
-                int64_t kb, const Seg* segs, int64_t nseg, T* c, int64_t ldc, const T* bias,
-                bool relu, const Post& post) {
-  constexpr int L = Vec<T>::L;
-  for (int64_t c0 = 0; c0 < cols; c0 += kMaxNV * L) {
-    const int64_t nc = std::min<int64_t>(cols - c0, kMaxNV * L);
-    const int64_t nv = (nc + L - 1) / L;
-    const int64_t mr_max = kMaxMR[nv];
-    // Row blocks of nearly equal size (24 + 1 rows run as 13 + 12, not 24 + 1).
-    const int64_t blocks = (rows + mr_max - 1) / mr_max;
-    for (int64_t bi = 0, r0 = 0; bi < blocks; ++bi) {
-      const int64_t r1 = rows * (bi + 1) / blocks;
-      TileArgs<T> t{a0 + r0 * sa,
-                    sa,
-                    ka,
-                    b0 + c0,
-                    kb,
-                    segs,
-                    nseg,
-                    nc,
-                    c + r0 * ldc + c0,
-                    ldc,
-                    bias ? bias + c0 : nullptr,
-                    relu};
-      tile_fn<T>(r1 - r0, nv)(t);
-      post(t.c, r1 - r0, nc);
-      r0 = r1;
-    }
-  }
-}
-
-struct NoPost {
-  template <class T>
-  void operator()(T*, int64_t, int64_t) const {}
-};
-
-// dst[j] += src[j] for j < n, in full vectors and one masked tail.
-template <class T>
-inline void add_into(T* dst, const T* src, int64_t n) {
-  using VT = Vec<T>;
-  constexpr int L = VT::L;
-  int64_t j = 0;
-  for (; j + L <= n; j += L)
-    VT::store(dst + j, VT::add(VT::load(dst + j), VT::load(src + j)), VT::mask(L));
-  if (j < n) {
-    const typename VT::M m = VT::mask(n - j);
-    VT::store(dst + j, VT::add(VT::load(dst + j, m), VT::load(src + j, m)), m);
-  }
-}
-
-// ----- the window: a zero-bordered (and zero-upsampled) copy of an input -----
-
-// An input as the drivers read it: (N, B0, B1, B2, C) contiguous at p, or with `planar`
-// (N, B0, B1, C, B2): each row of pixels split into one run per channel.
-template <class T>
-struct Input {
-  const T* p;
-  int64_t B[3];
-  int64_t C;
-};
-
-// buf[n, j, c] = src[n, j - before, c] inside the source, else 0, for j < extent, laid out
-// channels last or (planar) channel runs per row; src itself when that is the identity.
-// `scratch` holds the copy.
-template <class T>
-Input<T> window(const T* src, int64_t N, const int64_t* I, int64_t C, const int64_t* before,
-                const int64_t* extent, bool planar, Tensor& scratch) {
-  bool identity = !planar || C == 1;
-  for (int i = 0; i < 3; ++i) identity = identity && before[i] == 0 && extent[i] <= I[i];
-  if (identity) return {src, {I[0], I[1], I[2]}, C};
-  const int64_t B[3] = {extent[0], extent[1], extent[2]};
-  scratch =
-      Tensor::empty({N * B[0] * B[1] * B[2] * C}, {.dtype = dtype_of<T>, .device = Device::cpu()});
-  T* buf = scratch.data<T>();
-  std::memset(buf, 0, sizeof(T) * static_cast<std::size_t>(scratch.numel()));
-  // The source positions i with 0 <= i + before < extent, per axis.
-  int64_t lo[3], hi[3];
-  for (int a = 0; a < 3; ++a) {
-    lo[a] = std::max<int64_t>(0, -before[a]);
-    hi[a] = std::min(I[a], extent[a] - before[a]);
-  }
-  parallel_for(N * I[0], 1, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      const int64_t n = r / I[0], i0 = r % I[0];
-      if (i0 < lo[0] || i0 >= hi[0]) continue;
-      for (int64_t i1 = lo[1]; i1 < hi[1]; ++i1) {
-        const T* s = src + at(I, C, n, i0, i1, 0);
-        T* d = buf + at(B, C, n, i0 + before[0], i1 + before[1], 0);
-        if (!planar) {
-          if (hi[2] > lo[2])
-            std::memcpy(d + (lo[2] + before[2]) * C, s + lo[2] * C,
-                        sizeof(T) * static_cast<std::size_t>((hi[2] - lo[2]) * C));
-          continue;
-        }
-        for (int64_t c = 0; c < C; ++c)
-          for (int64_t i2 = lo[2]; i2 < hi[2]; ++i2) d[c * B[2] + i2 + before[2]] = s[i2 * C + c];
-      }
-    }
-  });
-  return {buf, {B[0], B[1], B[2]}, C};
-}
-
-// ----- the three drivers -----
-
-// Work (multiply-adds) per parallel task, at least: below this, threads cost more than they save.
-constexpr int64_t kTaskWork = int64_t{1} << 15;
-// conv_grad_weight: the pixel sum is cut into fixed chunks of at least this much work.
-constexpr int64_t kChunkWork = int64_t{1} << 18;
-constexpr int64_t kMaxChunks = 16;
+// ----- the drivers -----
 
 // y (N, O0, O1, O2, Cout) = act(conv(x, w) + bias) for a window x that already holds the
 // padding: tap (k0, k1, k2) of output o reads x at o * S + k * D. w is Keras's (*K, Cig, Cout).
@@ -577,23 +226,50 @@ void conv(const KernelArgs& k) {
   const T* bias = k.n_in > 2 && k.in[2].defined() ? k.in[2].data<T>() : nullptr;
   int64_t extent[3];
   for (int a = 0; a < 3; ++a) extent[a] = (d.O[a] - 1) * d.S[a] + (d.K[a] - 1) * d.D[a] + 1;
-  const bool thin = use_thin<T>(d);
+  const bool expanded = expanded_ok<T>(d), thin = !expanded && use_thin<T>(d);
   Tensor scratch;
-  const Input<T> in = window(x.data<T>(), d.N, d.I, d.Cin, d.P, extent, thin, scratch);
-  if (thin) {
+  const Input<T> in = window(x.data<T>(), d.N, d.I, d.Cin, d.P, extent, expanded || thin, scratch);
+  if (expanded) {
+    conv_expanded(in, w.data<T>(), bias, k.attrs->act, y.data<T>(), d);
+  } else if (thin) {
     conv_thin(in, w.data<T>(), bias, k.attrs->act, y.data<T>(), d);
   } else {
     conv_direct(in, w.data<T>(), bias, k.attrs->act, y.data<T>(), d);
   }
 }
 
+// For each input index i of one axis, the taps k and output indices o with
+// i = o * S + k * D - P: pairs[first[i] .. first[i + 1]) = {k, o}.
+struct Reach {
+  std::vector<int64_t> first;
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+};
+
+Reach reach(int64_t in, int64_t out, int64_t k, int64_t s, int64_t dil, int64_t pad) {
+  Reach r;
+  r.first.push_back(0);
+  for (int64_t i = 0; i < in; ++i) {
+    for (int64_t t = 0; t < k; ++t) {
+      const int64_t num = i + pad - t * dil;
+      if (num >= 0 && num % s == 0 && num / s < out) r.pairs.push_back({t, num / s});
+    }
+    r.first.push_back(static_cast<int64_t>(r.pairs.size()));
+  }
+  return r;
+}
+
 // conv_grad_input: in[0] = dy (N, *O, Cout), in[1] = w (*K, Cin / G, Cout), contiguous; out dx
-// (N, *I, Cin). Per group, the columns of a run of output pixels, dcols (pixels, taps * Cig) =
-// dy (pixels, Cog) @ w^T (Cog, taps * Cig), are computed by the micro-kernel and added to dx at
-// o * S + k * D - P (col2im). Nothing is multiplied by padding or by the zeros strides leave.
-// Threads take whole samples, which add into dx in a fixed order.
+// (N, *I, Cin). Per sample and group, the columns of a block of output rows, dcols (pixels,
+// taps * Cig) = dy (pixels, Cog) @ w^T (Cog, taps * Cig), come from the micro-kernel; then
+// every dx pixel gathers its taps' columns in registers and is written once per block
+// (col2im as a gather). Nothing is multiplied by padding or by the zeros strides leave. NOTE:
+// adding each output pixel's columns into dx instead (neighbours overlapping) was 3x slower:
+// each load waited on the unaligned store before it (no store-to-load forwarding). Threads take
+// whole samples.
 template <class T>
 void conv_grad_input(const KernelArgs& k) {
+  using VT = Vec<T>;
+  constexpr int L = VT::L;
   const Tensor &dy = k.in[0], &w = k.in[1], &dx = k.out[0];
   if (dx.numel() == 0) return;
   T* pdx = dx.data<T>();
@@ -608,54 +284,66 @@ void conv_grad_input(const KernelArgs& k) {
     for (int64_t ci = 0; ci < d.Cig; ++ci)
       for (int64_t c = 0; c < d.Cout; ++c)
         wt[(c * taps + t) * d.Cig + ci] = pw[(t * d.Cig + ci) * d.Cout + c];
+  Reach reach_a[3];
+  for (int a = 0; a < 3; ++a) reach_a[a] = reach(d.I[a], d.O[a], d.K[a], d.S[a], d.D[a], d.P[a]);
+  // The column offset of each (k2, o2) pair reaching a pixel of a row.
+  std::vector<int64_t> offs;
+  for (const auto& [k2, o2] : reach_a[2].pairs) offs.push_back(o2 * cols + k2 * d.Cig);
   const T* pdy = dy.data<T>();
-  // (kw, channel) pairs are consecutive in dx when there is one group and no column dilation.
-  const bool row_runs = d.G == 1 && d.D[2] == 1;
-  constexpr int64_t kPixels = 32;  // output pixels per dcols block (kept in L1)
+  // Output rows per block: their columns stay within about 1 MB.
+  const int64_t out_rows = d.O[0] * d.O[1];
+  const int64_t block = std::clamp<int64_t>((int64_t{1} << 18) / (d.O[2] * cols), 1, out_rows);
   const Seg seg{0, 0, d.Cog};
   parallel_for(d.N, 1, [&](int64_t begin, int64_t end) {
-    std::vector<T> dcols(static_cast<std::size_t>(std::min(kPixels, d.O[2]) * cols));
+    std::vector<T> dcols(static_cast<std::size_t>(block * d.O[2] * cols));
+    // Per input row: (column offset of a kernel row (k0, k1), its output row's columns).
+    std::vector<std::pair<int64_t, const T*>> rows;
     for (int64_t n = begin; n < end; ++n)
-      for (int64_t o0 = 0; o0 < d.O[0]; ++o0)
-        for (int64_t o1 = 0; o1 < d.O[1]; ++o1)
-          for (int64_t p0 = 0; p0 < d.O[2]; p0 += kPixels) {
-            const int64_t pc = std::min(kPixels, d.O[2] - p0);
-            for (int64_t g = 0; g < d.G; ++g) {
-              gemm_tiles<T>(pc, cols, pdy + at(d.O, d.Cout, n, o0, o1, p0) + g * d.Cog, d.Cout, 1,
-                            wt.data() + g * d.Cog * cols, cols, &seg, 1, dcols.data(), cols,
-                            static_cast<const T*>(nullptr), false, NoPost{});
-              for (int64_t p = 0; p < pc; ++p) {
-                const T* col = dcols.data() + p * cols;
-                const int64_t base2 = (p0 + p) * d.S[2] - d.P[2];
-                for (int64_t k0 = 0; k0 < d.K[0]; ++k0) {
-                  const int64_t i0 = o0 * d.S[0] + k0 * d.D[0] - d.P[0];
-                  if (i0 < 0 || i0 >= d.I[0]) continue;
-                  for (int64_t k1 = 0; k1 < d.K[1]; ++k1) {
-                    const int64_t i1 = o1 * d.S[1] + k1 * d.D[1] - d.P[1];
-                    if (i1 < 0 || i1 >= d.I[1]) continue;
-                    const T* c_row = col + (k0 * d.K[1] + k1) * d.K[2] * d.Cig;
-                    T* x_row = pdx + at(d.I, d.Cin, n, i0, i1, 0) + g * d.Cig;
-                    if (row_runs) {
-                      // Taps k2 = lo..hi-1 land on consecutive pixels base2 + k2.
-                      const int64_t lo = std::max<int64_t>(0, -base2);
-                      const int64_t hi = std::min(d.K[2], d.I[2] - base2);
-                      if (hi <= lo) continue;
-                      T* xs = x_row + (base2 + lo) * d.Cin;
-                      const T* cs = c_row + lo * d.Cig;
-                      add_into(xs, cs, (hi - lo) * d.Cin);
-                      continue;
+      for (int64_t g = 0; g < d.G; ++g)
+        for (int64_t r0 = 0; r0 < out_rows; r0 += block) {
+          const int64_t r1 = std::min(out_rows, r0 + block);
+          for (int64_t r = r0; r < r1; ++r)
+            gemm_tiles<T>(d.O[2], cols, pdy + (n * out_rows + r) * d.O[2] * d.Cout + g * d.Cog,
+                          d.Cout, 1, wt.data() + g * d.Cog * cols, cols, &seg, 1,
+                          dcols.data() + (r - r0) * d.O[2] * cols, cols,
+                          static_cast<const T*>(nullptr), false, NoPost{});
+          for (int64_t i0 = 0; i0 < d.I[0]; ++i0)
+            for (int64_t i1 = 0; i1 < d.I[1]; ++i1) {
+              // The kernel rows (k0, k1) whose output row lies in this block.
+              rows.clear();
+              for (int64_t a = reach_a[0].first[i0]; a < reach_a[0].first[i0 + 1]; ++a)
+                for (int64_t b = reach_a[1].first[i1]; b < reach_a[1].first[i1 + 1]; ++b) {
+                  const auto [k0, o0] = reach_a[0].pairs[a];
+                  const auto [k1, o1] = reach_a[1].pairs[b];
+                  const int64_t r = o0 * d.O[1] + o1;
+                  if (r < r0 || r >= r1) continue;
+                  rows.push_back({(k0 * d.K[1] + k1) * d.K[2] * d.Cig,
+                                  dcols.data() + (r - r0) * d.O[2] * cols});
+                }
+              if (rows.empty()) continue;
+              T* x_row = pdx + at(d.I, d.Cin, n, i0, i1, 0) + g * d.Cig;
+              for (int64_t i2 = 0; i2 < d.I[2]; ++i2) {
+                const int64_t p_lo = reach_a[2].first[i2], p_hi = reach_a[2].first[i2 + 1];
+                for (int64_t c0 = 0; c0 < d.Cig; c0 += L) {
+                  const typename VT::M m = VT::mask(d.Cig - c0);
+                  // Two sums in flight (an add's latency is four cycles), joined at the end.
+                  typename VT::V acc0 = VT::zero(), acc1 = VT::zero();
+                  for (const auto& [col, row] : rows) {
+                    const T* b = row + col + c0;
+                    int64_t p = p_lo;
+                    for (; p + 1 < p_hi; p += 2) {
+                      acc0 = VT::add(acc0, VT::load(b + offs[p], m));
+                      acc1 = VT::add(acc1, VT::load(b + offs[p + 1], m));
                     }
-                    for (int64_t k2 = 0; k2 < d.K[2]; ++k2) {
-                      const int64_t i2 = base2 + k2 * d.D[2];
-                      if (i2 < 0 || i2 >= d.I[2]) continue;
-                      T* xs = x_row + i2 * d.Cin;
-                      add_into(xs, c_row + k2 * d.Cig, d.Cig);
-                    }
+                    if (p < p_hi) acc0 = VT::add(acc0, VT::load(b + offs[p], m));
                   }
+                  const typename VT::V sum = VT::add(acc0, acc1);
+                  T* x = x_row + i2 * d.Cin + c0;
+                  VT::store(x, VT::add(VT::load(x, m), sum), m);
                 }
               }
             }
-          }
+        }
   });
 }
 
@@ -673,8 +361,13 @@ void conv_grad_weight(const KernelArgs& k) {
   int64_t extent[3];
   for (int a = 0; a < 3; ++a) extent[a] = (d.O[a] - 1) * d.S[a] + (d.K[a] - 1) * d.D[a] + 1;
   Tensor scratch;
-  const Input<T> in = window(x.data<T>(), d.N, d.I, d.Cin, d.P, extent, false, scratch);
+  const bool expanded = expanded_ok<T>(d);
+  const Input<T> in = window(x.data<T>(), d.N, d.I, d.Cin, d.P, extent, expanded, scratch);
   const T* pdy = dy.data<T>();
+  if (expanded) {
+    conv_grad_weight_expanded(in, pdy, out, d);
+    return;
+  }
   // Slabs of dw rows read as one run of x: (kw, channel) pairs of a kernel row when there is
   // one group and no column dilation, else the channels of one tap and group.
   struct Slab {

@@ -14,7 +14,9 @@ namespace mz::cpu {
 namespace {
 
 // Rows per thread: a row of U units costs ~4 transcendental functions per unit.
-int64_t row_grain(int64_t units) { return std::max<int64_t>(1, 8192 / std::max<int64_t>(units, 1)); }
+int64_t row_grain(int64_t units) {
+  return std::max<int64_t>(1, 8192 / std::max<int64_t>(units, 1));
+}
 
 // Runs rows(b0, b1) over [0, B), threaded when there is enough work.
 template <class F>
@@ -28,8 +30,8 @@ void for_rows(int64_t B, int64_t U, F rows) {
 // One LSTM row: z (4U) pre-activations (+ x (4U) when kX), cp (U) -> h, c (U) and, with kAct,
 // a (4U) the activated gates.
 template <class T, bool kX, bool kAct>
-void lstm_row(const T* __restrict z, const T* __restrict x, const T* __restrict cp,
-              T* __restrict h, T* __restrict c, T* __restrict a, int64_t U) {
+void lstm_row(const T* __restrict z, const T* __restrict x, const T* __restrict cp, T* __restrict h,
+              T* __restrict c, T* __restrict a, int64_t U) {
   using M = Math<T>;
   for (int64_t j = 0; j < U; ++j) {
     T zi = z[j], zf = z[U + j], zg = z[2 * U + j], zo = z[3 * U + j];
@@ -117,8 +119,8 @@ void lstm_cell_grad(const KernelArgs& k) {
 // One GRU row: x, r_ (3U) input and recurrent projections, hp (U) -> h (U) and, with kAct,
 // a (3U) = z, r, hh.
 template <class T, bool kAct>
-void gru_row(const T* __restrict x, const T* __restrict r_, const T* __restrict hp,
-             T* __restrict h, T* __restrict a, int64_t U) {
+void gru_row(const T* __restrict x, const T* __restrict r_, const T* __restrict hp, T* __restrict h,
+             T* __restrict a, int64_t U) {
   using M = Math<T>;
   for (int64_t j = 0; j < U; ++j) {
     const T z = M::sigmoid(x[j] + r_[j]);
@@ -145,11 +147,10 @@ void gru_cell(const KernelArgs& k) {
   for_rows(B, U, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       if (act) {
-        gru_row<T, true>(xg + b * 3 * U, hg + b * 3 * U, h_prev + b * U, h + b * U,
-                         act + b * 3 * U, U);
+        gru_row<T, true>(xg + b * 3 * U, hg + b * 3 * U, h_prev + b * U, h + b * U, act + b * 3 * U,
+                         U);
       } else {
-        gru_row<T, false>(xg + b * 3 * U, hg + b * 3 * U, h_prev + b * U, h + b * U, nullptr,
-                          U);
+        gru_row<T, false>(xg + b * 3 * U, hg + b * 3 * U, h_prev + b * U, h + b * U, nullptr, U);
       }
     }
   });
@@ -158,8 +159,8 @@ void gru_cell(const KernelArgs& k) {
 // One GRU backward row: a (3U), hg (3U), hp, dh (U) -> dx, dr_ (3U), dhp (U).
 template <class T>
 void gru_grad_row(const T* __restrict a, const T* __restrict hg, const T* __restrict hp,
-                  const T* __restrict dh, T* __restrict dx, T* __restrict dr_,
-                  T* __restrict dhp, int64_t U) {
+                  const T* __restrict dh, T* __restrict dx, T* __restrict dr_, T* __restrict dhp,
+                  int64_t U) {
   for (int64_t j = 0; j < U; ++j) {
     const T z = a[j], r = a[U + j], hh = a[2 * U + j];
     const T dz = dh[j] * (hp[j] - hh) * z * (T(1) - z);
@@ -189,8 +190,8 @@ void gru_cell_grad(const KernelArgs& k) {
   const int64_t B = k.in[2].shape()[0], U = k.in[2].shape()[1];
   for_rows(B, U, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b)
-      gru_grad_row<T>(act + b * 3 * U, hg + b * 3 * U, h_prev + b * U, dh + b * U,
-                      dxg + b * 3 * U, dhg + b * 3 * U, dh_prev + b * U, U);
+      gru_grad_row<T>(act + b * 3 * U, hg + b * 3 * U, h_prev + b * U, dh + b * U, dxg + b * 3 * U,
+                      dhg + b * 3 * U, dh_prev + b * U, U);
   });
 }
 

@@ -51,15 +51,15 @@ Bidirectional::Bidirectional(LayerPtr layer, BidirectionalOptions options)
                                          .dtype = options.dtype}),
       merge_mode_(std::move(options.merge_mode)) {
   std::shared_ptr<RNN> rnn = as_rnn(layer, who(), "layer");
-  if (merge_mode_ && *merge_mode_ != "concat" && *merge_mode_ != "sum" &&
-      *merge_mode_ != "ave" && *merge_mode_ != "mul")
+  if (merge_mode_ && *merge_mode_ != "concat" && *merge_mode_ != "sum" && *merge_mode_ != "ave" &&
+      *merge_mode_ != "mul")
     throw ValueError(str(who(), ": merge_mode must be \"sum\", \"mul\", \"ave\", \"concat\" or ",
                          "none (null), got \"", *merge_mode_, "\"."));
   forward_ = copy_of(*rnn, "forward_" + without_prefix(rnn->name(), "forward_"), false, who());
-  backward_ = options.backward_layer
-                  ? as_rnn(*options.backward_layer, who(), "backward_layer")
-                  : copy_of(*rnn, "backward_" + without_prefix(rnn->name(), "backward_"), true,
-                            who());
+  backward_ =
+      options.backward_layer
+          ? as_rnn(*options.backward_layer, who(), "backward_layer")
+          : copy_of(*rnn, "backward_" + without_prefix(rnn->name(), "backward_"), true, who());
   if (forward_->go_backwards() == backward_->go_backwards())
     throw ValueError(str(who(), ": the forward and backward layers must differ in go_backwards: ",
                          "got ", yes_no(forward_->go_backwards()), " for both."));
@@ -79,8 +79,7 @@ Bidirectional::Bidirectional(LayerPtr layer, BidirectionalOptions options)
 }
 
 void Bidirectional::reset_states() {
-  if (!stateful())
-    throw ValueError(str(who(), ": reset_states: the layer is not stateful."));
+  if (!stateful()) throw ValueError(str(who(), ": reset_states: the layer is not stateful."));
   forward_->reset_states();
   backward_->reset_states();
 }
@@ -197,9 +196,8 @@ std::shared_ptr<Bidirectional> Bidirectional::from_config(const Json& config) {
   const std::string who = "Bidirectional.from_config";
   LayerPtr layer = detail::wrapped_layer_from_config(config, "layer", who);
   LayerCommon common = layer_common_from_config(config, who);
-  BidirectionalOptions options{.name = common.name,
-                               .trainable = common.trainable,
-                               .dtype = common.dtype};
+  BidirectionalOptions options{
+      .name = common.name, .trainable = common.trainable, .dtype = common.dtype};
   if (config.contains("merge_mode")) {
     const Json& m = config["merge_mode"];
     if (m.is_null()) {

@@ -33,12 +33,16 @@ TEST(Bidirectional, ConformsInEveryMergeMode) {
           return L::Bidirectional(L::SimpleRNN(2, {.return_sequences = true, .dtype = dt}),
                                   {.merge_mode = mode, .dtype = dt});
         },
-        {2, 3, 3}, {2, 3, 2}, {{3, 2}, {2, 2}, {2}, {3, 2}, {2, 2}, {2}});
+        {1, 2, 3}, {1, 2, 2}, {{3, 2}, {2, 2}, {2}, {3, 2}, {2, 2}, {2}});
   expect_layer_conforms(
       [](DType dt) {
-        return L::Bidirectional(L::GRU(2, {.return_sequences = true, .dtype = dt}), {.dtype = dt});
+        return L::Bidirectional(L::SimpleRNN(2, {.return_sequences = true, .dtype = dt}),
+                                {.dtype = dt});
       },
-      {2, 3, 3}, {2, 3, 4}, {{3, 6}, {2, 6}, {2, 6}, {3, 6}, {2, 6}, {2, 6}});
+      {1, 2, 3}, {1, 2, 4}, {{3, 2}, {2, 2}, {2}, {3, 2}, {2, 2}, {2}});
+  expect_layer_conforms(
+      [](DType dt) { return L::Bidirectional(L::GRU(2, {.dtype = dt}), {.dtype = dt}); }, {2, 3, 3},
+      {2, 4}, {{3, 6}, {2, 6}, {2, 6}, {3, 6}, {2, 6}, {2, 6}});
 }
 
 TEST(Bidirectional, MergesForwardAndFlippedBackwardOutputs) {

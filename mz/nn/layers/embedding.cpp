@@ -39,8 +39,8 @@ Embedding::Embedding(int64_t input_dim, int64_t output_dim, EmbeddingOptions opt
       embeddings_regularizer_(options.embeddings_regularizer.get()),
       embeddings_constraint_(options.embeddings_constraint.get()) {
   if (input_dim_ < 1)
-    throw ValueError(str(who(), ": input_dim must be positive: expected input_dim >= 1, got ",
-                         input_dim_, "."));
+    throw ValueError(
+        str(who(), ": input_dim must be positive: expected input_dim >= 1, got ", input_dim_, "."));
   if (output_dim_ < 1)
     throw ValueError(str(who(), ": output_dim must be positive: expected output_dim >= 1, got ",
                          output_dim_, "."));

@@ -51,8 +51,8 @@ void GRUCell::build(const Shape& input_shape) {
   build_kernels(input_shape);
   if (!s_.use_bias) return;
   const Shape shape = reset_after_ ? Shape{2, 3 * s_.units} : Shape{3 * s_.units};
-  bias_ = add_weight("bias", shape, s_.bias_initializer, true, s_.bias_regularizer,
-                     s_.bias_constraint);
+  bias_ =
+      add_weight("bias", shape, s_.bias_initializer, true, s_.bias_regularizer, s_.bias_constraint);
 }
 
 CellStep GRUCell::call(const Tensor& x, const std::vector<Tensor>& states, bool training) {
@@ -77,9 +77,9 @@ CellStep GRUCell::call(const Tensor& x, const std::vector<Tensor>& states, bool 
   if (!per_gate) {
     xg = matmul(x_in(0), k);
   } else {
-    xg = concat({matmul(x_in(0), block(k, 0)), matmul(x_in(1), block(k, 1)),
-                 matmul(x_in(2), block(k, 2))},
-                1);
+    xg = concat(
+        {matmul(x_in(0), block(k, 0)), matmul(x_in(1), block(k, 1)), matmul(x_in(2), block(k, 2))},
+        1);
   }
   if (in_bias.defined()) xg = xg + in_bias;
   const std::string &act = s_.activation, &rec = s_.recurrent_activation;

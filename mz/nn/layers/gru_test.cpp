@@ -30,14 +30,12 @@ TEST(GRU, Conforms) {
         return L::GRU(2, {.return_sequences = true, .go_backwards = true, .dtype = dt});
       },
       {2, 3, 4}, {2, 3, 2}, w);
-  expect_layer_conforms(
-      [](DType dt) { return L::GRU(2, {.reset_after = false, .dtype = dt}); }, {2, 3, 4}, {2, 2},
-      {{4, 6}, {2, 6}, {6}});
+  expect_layer_conforms([](DType dt) { return L::GRU(2, {.reset_after = false, .dtype = dt}); },
+                        {2, 3, 4}, {2, 2}, {{4, 6}, {2, 6}, {6}});
   expect_layer_conforms([](DType dt) { return L::GRU(2, {.use_bias = false, .dtype = dt}); },
                         {3, 2, 4}, {3, 2}, {{4, 6}, {2, 6}});
-  expect_layer_conforms(
-      [](DType dt) { return L::GRU(2, {.activation = "softsign", .dtype = dt}); }, {3, 2, 4},
-      {3, 2}, w);
+  expect_layer_conforms([](DType dt) { return L::GRU(2, {.activation = "softsign", .dtype = dt}); },
+                        {3, 2, 4}, {3, 2}, w);
 }
 
 TEST(GRU, ConfigHasKerasKeys) {

@@ -43,8 +43,8 @@ TEST(LSTM, Conforms) {
   // Activations the fused kernel does not cover run step by step.
   expect_layer_conforms(
       [](DType dt) {
-        return L::LSTM(2, {.activation = "softsign", .recurrent_activation = "hard_sigmoid",
-                           .dtype = dt});
+        return L::LSTM(
+            2, {.activation = "softsign", .recurrent_activation = "hard_sigmoid", .dtype = dt});
       },
       {2, 3, 4}, {2, 2}, w);
 }
@@ -257,6 +257,22 @@ TEST(LSTM, DropoutOnlyWhileTraining) {
     sum(t1).backward();
     EXPECT_TRUE(drop.weights()[1]->value.grad().defined());
   }
+}
+
+TEST(LSTM, RegularizersConstraintsAndTrainabilityReachTheCell) {
+  L::LSTM lstm(2, {.kernel_regularizer = "l2", .recurrent_constraint = "non_neg"});
+  lstm(zeros({1, 2, 3}));
+  EXPECT_EQ(lstm.losses().size(), 1u);
+  EXPECT_TRUE(lstm.weights()[1]->constraint != nullptr);
+  EXPECT_EQ(lstm.config()["kernel_regularizer"]["class_name"], "L2");
+  EXPECT_EQ(lstm.config()["recurrent_constraint"]["class_name"], "NonNeg");
+  L::LSTM frozen(2, {.trainable = false});
+  frozen(zeros({1, 2, 3}));
+  EXPECT_TRUE(frozen.trainable_weights().empty());
+  EXPECT_FALSE(frozen.weights()[0]->value.requires_grad());
+  frozen.set_trainable(true);
+  EXPECT_EQ(frozen.trainable_weights().size(), 3u);
+  EXPECT_TRUE(frozen.weights()[0]->value.requires_grad());
 }
 
 TEST(LSTM, ErrorsNameTheLayer) {

@@ -83,8 +83,7 @@ std::vector<Tensor> RNN::call_masked(const std::vector<Tensor>& xs,
   return run(xs, masks.empty() ? Tensor() : masks[0], training);
 }
 
-std::vector<Tensor> RNN::run(const std::vector<Tensor>& xs, const Tensor& mask_in,
-                             bool training) {
+std::vector<Tensor> RNN::run(const std::vector<Tensor>& xs, const Tensor& mask_in, bool training) {
   Tensor x = xs.at(0);
   if (x.rank() != 3)
     throw ShapeError(str(who(),
@@ -97,8 +96,8 @@ std::vector<Tensor> RNN::run(const std::vector<Tensor>& xs, const Tensor& mask_i
     throw ShapeError(str(who(), ": input is ", x.shape(), ", but the layer was built for ",
                          features, " features: expected (batch, timesteps, ", features, ")."));
   if (steps < 1)
-    throw ValueError(str(who(), ": the input has no timesteps: expected at least 1, got ",
-                         x.shape(), "."));
+    throw ValueError(
+        str(who(), ": the input has no timesteps: expected at least 1, got ", x.shape(), "."));
   if (is_floating(x.dtype()) && x.dtype() != dtype()) x = cast(x, dtype());
   const std::vector<int64_t> sizes = cell_->state_size();
   std::vector<Tensor> states;
@@ -259,8 +258,8 @@ std::shared_ptr<RNN> RNN::from_config(const Json& config) {
   LayerPtr cell_layer = detail::wrapped_layer_from_config(config, "cell", who);
   auto cell = std::dynamic_pointer_cast<RNNCell>(cell_layer.get());
   if (!cell)
-    throw ValueError(str(who, ": \"cell\" must be a recurrent cell, got ",
-                         cell_layer->class_name(), "."));
+    throw ValueError(
+        str(who, ": \"cell\" must be a recurrent cell, got ", cell_layer->class_name(), "."));
   auto rnn = std::make_shared<RNN>(cell, options_from_config(config, who));
   if (config.contains("activity_regularizer"))
     rnn->activity_regularizer_ = regularizer_from_config(config["activity_regularizer"]);

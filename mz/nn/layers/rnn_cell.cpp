@@ -32,8 +32,8 @@ std::optional<SequenceResult> RNNCell::call_sequence(const SequenceCall& /*call*
 
 Tensor RNNCell::call(const Tensor& x, bool training) {
   if (x.rank() != 2)
-    throw ShapeError(str(who(), ": input must have rank 2: expected (batch, features), got ",
-                         x.shape(), "."));
+    throw ShapeError(
+        str(who(), ": input must have rank 2: expected (batch, features), got ", x.shape(), "."));
   return call(x, get_initial_state(x.shape()[0], x.device()), training).output;
 }
 
@@ -47,8 +47,8 @@ std::vector<Tensor> RNNCell::call_multi(const std::vector<Tensor>& xs, bool trai
   for (std::size_t i = 0; i < states.size(); ++i) {
     const Shape expected{xs[0].shape()[0], state_size()[i]};
     if (!(states[i].shape() == expected))
-      throw ShapeError(str(who(), ": state ", i, " is ", states[i].shape(), ", expected ",
-                           expected, " (batch, state_size[", i, "])."));
+      throw ShapeError(str(who(), ": state ", i, " is ", states[i].shape(), ", expected ", expected,
+                           " (batch, state_size[", i, "])."));
   }
   CellStep step = call(xs[0], states, training);
   std::vector<Tensor> out{step.output};
@@ -67,9 +67,8 @@ Shape RNNCell::compute_output_shape(const Shape& input_shape) {
 }
 
 std::vector<Shape> RNNCell::compute_output_shapes(const std::vector<Shape>& input_shapes) {
-  const int64_t batch = input_shapes.empty() || input_shapes[0].rank() == 0
-                            ? -1
-                            : input_shapes[0][0];
+  const int64_t batch =
+      input_shapes.empty() || input_shapes[0].rank() == 0 ? -1 : input_shapes[0][0];
   std::vector<Shape> out{{batch, output_size()}};
   for (int64_t size : state_size()) out.push_back({batch, size});
   return out;
@@ -81,8 +80,8 @@ namespace {
 
 void check_rate(double rate, const char* name, const std::string& who) {
   if (!(rate >= 0.0 && rate <= 1.0))
-    throw ValueError(str(who, ": ", name, " must be in [0, 1]: expected 0 <= ", name,
-                         " <= 1, got ", rate, "."));
+    throw ValueError(
+        str(who, ": ", name, " must be in [0, 1]: expected 0 <= ", name, " <= 1, got ", rate, "."));
 }
 
 void check_activation(const std::string& name, const char* key, const std::string& who) {
@@ -116,12 +115,13 @@ DropoutRNNCell::DropoutRNNCell(std::string class_name, CellSettings settings, in
 
 int64_t DropoutRNNCell::build_kernels(const Shape& input_shape) {
   if (input_shape.rank() != 2)
-    throw ShapeError(str(who(), ": input must have rank 2: expected (batch, features), got ",
-                         input_shape, "."));
+    throw ShapeError(
+        str(who(), ": input must have rank 2: expected (batch, features), got ", input_shape, "."));
   const int64_t features = input_shape[1];
   if (features < 1)
-    throw ShapeError(str(who(), ": the feature dimension must be known: expected a positive "
-                                "size, got ",
+    throw ShapeError(str(who(),
+                         ": the feature dimension must be known: expected a positive "
+                         "size, got ",
                          input_shape, "."));
   const int64_t width = blocks_ * s_.units;
   kernel_ = add_weight("kernel", {features, width}, s_.kernel_initializer, true,
@@ -138,9 +138,7 @@ void DropoutRNNCell::check_step_input(const Tensor& x) const {
                          k[0], ") (kernel ", k, ")."));
 }
 
-Generator& DropoutRNNCell::generator() {
-  return generator_ ? *generator_ : default_generator();
-}
+Generator& DropoutRNNCell::generator() { return generator_ ? *generator_ : default_generator(); }
 
 const std::vector<Tensor>& DropoutRNNCell::input_masks(const Tensor& like, int count,
                                                        bool training) {
@@ -255,8 +253,8 @@ CellSettings read_cell_settings(const Json& config, const std::string& who,
   };
   CellSettings s;
   s.units = config_get<int64_t>(config, "units", 0, who);
-  s.activation = config.contains("activation") ? activation_from_config(config["activation"], who)
-                                               : "tanh";
+  s.activation =
+      config.contains("activation") ? activation_from_config(config["activation"], who) : "tanh";
   if (with_recurrent_activation)
     s.recurrent_activation = config.contains("recurrent_activation")
                                  ? activation_from_config(config["recurrent_activation"], who)

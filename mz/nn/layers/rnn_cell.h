@@ -60,8 +60,7 @@ class RNNCell : public Layer {
   using Layer::call;
   // One step: inputs (batch, features), states as state_size() says; returns the output and
   // the new states.
-  virtual CellStep call(const Tensor& inputs, const std::vector<Tensor>& states,
-                        bool training) = 0;
+  virtual CellStep call(const Tensor& inputs, const std::vector<Tensor>& states, bool training) = 0;
   // The states a sequence starts from when none are given: zeros in the cell's dtype.
   virtual std::vector<Tensor> get_initial_state(int64_t batch_size, Device device) const;
   // The whole sequence at once, or nothing when this cell or configuration has no fused path

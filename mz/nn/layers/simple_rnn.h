@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "mz/nn/layers/simple_rnn_cell.h"
 #include "mz/nn/layers/rnn.h"
+#include "mz/nn/layers/simple_rnn_cell.h"
 
 namespace mz {
 namespace layers {

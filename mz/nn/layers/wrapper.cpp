@@ -46,8 +46,9 @@ Json serialize_layer(const Layer& layer) {
 
 LayerPtr deserialize_layer(const Json& config, const std::string& who) {
   if (!config.is_object() || !config.contains("class_name"))
-    throw ValueError(str(who, ": expected a serialized layer {\"class_name\": ..., \"config\": "
-                              "{...}}, got ",
+    throw ValueError(str(who,
+                         ": expected a serialized layer {\"class_name\": ..., \"config\": "
+                         "{...}}, got ",
                          config.dump(), "."));
   return layer_from_config(config);
 }
