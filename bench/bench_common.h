@@ -1,6 +1,6 @@
 // What every merezha-bench workload shares: the environment knobs of BENCHMARKS.md, the clock,
-// and the CSV line of the contract. The workloads are w0_gemm.cpp, w1_mlp.cpp, w3_latency.cpp and
-// w4_small.cpp; merezha_bench.cpp picks one by name.
+// and the CSV line of the contract. The workloads are w0_gemm.cpp, w1_mlp.cpp, w2_cnn.cpp,
+// w3_latency.cpp, w4_small.cpp and w5_lstm.cpp; merezha_bench.cpp picks one by name.
 #pragma once
 
 #include <chrono>
@@ -42,7 +42,9 @@ std::string format(const char* fmt, double value);
 // The workloads; each prints its CSV lines.
 void run_w0();
 void run_w1();
+void run_w2();
 void run_w3();
 void run_w4();
+void run_w5();
 
 }  // namespace mz::bench

@@ -3,12 +3,13 @@
 #   tools/gpu_check.sh
 # It builds merezha with the CUDA backend (Release, sm_90 + PTX), runs the op-conformance
 # suites with cuda compared against ref, the cuda unit tests, W1 (BENCHMARKS.md) on cuda and on
-# one CPU thread (accuracy parity) beside PyTorch's W1 on the same GPU, and 4096^3 GEMM rates
+# one CPU thread (accuracy parity) beside PyTorch's W1 on the same GPU, the same for W2 (LeNet-5),
+# and 4096^3 GEMM rates
 # through merezha against cuBLAS (through torch); then prints one table. About 4-6 minutes.
 # What the machine lacks comes from .gpu_deps/ (fill it here with tools/gpu_deps.sh): nlohmann
 # headers, GoogleTest sources, zlib headers, Fashion-MNIST.
-# Environment: GPU_CHECK_JOBS (16), W1_EPOCHS (5), GPU_CHECK_BUILD_DIR (build/gpu),
-#   GPU_CHECK_HIDE_SYSTEM=1 (use only .gpu_deps, to test that path on a machine that has them),
+# Environment: GPU_CHECK_JOBS (16), W1_EPOCHS (5), W2_EPOCHS (3),
+#   GPU_CHECK_BUILD_DIR (build/gpu), GPU_CHECK_HIDE_SYSTEM=1 (use only .gpu_deps, to test that path on a machine that has them),
 #   GPU_CHECK_STOP_AFTER=configure|build (stop there), GPU_CHECK_SKIP_BUILD=1 (run the checks on
 #   the build dir as it is), OUT (a folder for the logs and the table; the run tool's $OUT).
 set -uo pipefail
@@ -177,11 +178,12 @@ fi
 [ "${GPU_CHECK_STOP_AFTER:-}" = build ] && finish 0
 
 # ---- tests: every suite that compares fast backends with ref, on cuda only ----
-# gtest's summary: "[  PASSED  ] N tests." / "[  FAILED  ] N tests, listed below:".
+# gtest's summary: "[  PASSED  ] N tests." / "[  FAILED  ] N tests, listed below:" (then one
+# "[  FAILED  ] Suite.Name" line each, also printed as each failed).
 summarize() {  # log -> "P passed, F failed, S skipped, K kernels missing"
   local p f s k
   p=$(grep -o '^\[  PASSED  \] [0-9]* test' "$1" | grep -o '[0-9]*' | head -1)
-  f=$(grep -c '^\[  FAILED  \] [A-Za-z].*(' "$1")
+  f=$(grep -o '^\[  FAILED  \] [0-9]* tests\?, listed below' "$1" | grep -o '[0-9]*' | head -1)
   s=$(grep -o '^\[  SKIPPED \] [0-9]* test' "$1" | grep -o '[0-9]*' | head -1)
   k=$(grep -c '^\[  SKIPPED \] .* on cuda' "$1")
   echo "${p:-0} passed, ${f:-0} failed, ${s:-0} skipped, ${k:-0} op/dtype without a cuda kernel"
@@ -191,49 +193,72 @@ run_tests() {  # name, binary, filter, time limit (s), then VAR=value settings f
   shift 4
   local log="$LOGS/$(echo "$name" | tr -c 'a-z0-9\n' '_').log"
   stamp "tests: $name"
-  env MZ_TEST_BACKENDS=cuda "$@" timeout "$limit" "$binary" --gtest_filter="$filter" \
-    --gtest_brief=1 >"$log" 2>&1
+  # Line-buffered, so that a crash leaves the name of the test it hit in the log.
+  local buffered=()
+  command -v stdbuf >/dev/null && buffered=(stdbuf -oL -eL)
+  env MZ_TEST_BACKENDS=cuda "$@" timeout "$limit" "${buffered[@]}" "$binary" \
+    --gtest_filter="$filter" >"$log" 2>&1
   local rc=$?
-  row "$name" "$(summarize "$log")$([ $rc -ne 0 ] && echo ", exit $rc")"
-  grep -E '^\[  FAILED  \] [A-Za-z]' "$log" | head -15
+  local crashed=""
+  if [ $rc -ge 128 ] && [ $rc -ne 137 ]; then
+    crashed=", crashed (signal $((rc - 128))) in $(grep '^\[ RUN      \]' "$log" | tail -1 | cut -c14-)"
+    if command -v gdb >/dev/null; then  # where it crashed, for the issue's note
+      local last
+      last=$(grep '^\[ RUN      \]' "$log" | tail -1 | cut -c14-)
+      env MZ_TEST_BACKENDS=cuda "$@" timeout 60 gdb -batch -ex run -ex bt --args "$binary" \
+        --gtest_filter="$last" >"${log%.log}_gdb.log" 2>&1
+      grep -A12 'SIGSEGV\|signal' "${log%.log}_gdb.log" | head -20
+    fi
+  fi
+  row "$name" "$(summarize "$log")$([ $rc -ne 0 ] && echo ", exit $rc")$crashed"
+  grep -E '^\[  FAILED  \] [A-Za-z]' "$log" | grep -v ' ms)$' | head -15
 }
 # The op families the cuda backend covers; their unit tests run with cuda as the default device
 # (tests that name cpu or ref keep them), gradient checks included.
 OPS='Arith*:Activation*:Reduce*:Softmax*:Matmul*:Linear*:OneHot*:Take*:Concat*:Pad*:Split*'
-OPS+=':Stack*:Dropout*:Random*'
+OPS+=':Stack*:Dropout*:Random*:Conv*:DepthwiseConv*:Pool*:BatchNorm*:LayerNorm*:Norm*'
+OPS+=':LstmCell*:GruCell*:CellGrads*:LstmSequence*:GruSequence*:SimpleRnnSequence*:Recurrence*'
 [ -x "$BUILD/mz/mz_backend_test" ] && run_tests "cuda unit tests" "$BUILD/mz/mz_backend_test" 'Cuda*' 60
-# The foundation ops' conformance tables, and the MLP trained 10 steps against PyTorch's golden
-# files (conv, pool, norm and rnn have no cuda kernels yet).
+# The conformance tables of the op families with cuda kernels, and the MLP trained 10 steps
+# against PyTorch's golden files (ctc has no cuda kernel yet).
 SUITES='Ops/ArithConformance.*:Ops/ActivationConformance.*:Ops/ReduceConformance.*'
 SUITES+=':Ops/OpConformanceLinalg.*:Ops/ShapeConformance.*:MlpParity.*'
+SUITES+=':Ops/OpConformanceConv.*:Ops/PoolConformance.*:Ops/NormConformance.*'
+SUITES+=':Ops/RnnConformance.*'
 [ -x "$BUILD/tests/mz_suites" ] &&
   run_tests "conformance (cuda vs ref) + MLP parity" "$BUILD/tests/mz_suites" "$SUITES" 150
 [ -x "$BUILD/mz/mz_ops_test" ] &&
   run_tests "op unit tests on cuda" "$BUILD/mz/mz_ops_test" "$OPS" 120 MEREZHA_DEVICE=cuda
 
-# ---- W1: merezha on cuda and on one CPU thread, PyTorch on cuda ----
-csv_field() { grep "^CSV,W1" "$1" | tail -1 | cut -d, -f"$2"; }
-stamp "W1 on cuda ($EPOCHS epochs)"
-MEREZHA_DEVICE=cuda W1_EPOCHS=$EPOCHS timeout 150 "$BUILD/bin/merezha-bench" w1 \
-  >"$LOGS/w1_merezha_cuda.log" 2>&1
-MZ_W1=$(csv_field "$LOGS/w1_merezha_cuda.log" 7)
-row "W1 merezha cuda samples/s" "${MZ_W1:-FAILED (w1_merezha_cuda.log)} $(csv_field "$LOGS/w1_merezha_cuda.log" 11)"
-tail -3 "$LOGS/w1_merezha_cuda.log"
-stamp "W1 on one CPU thread (accuracy parity)"
-BENCH_THREADS=1 OMP_WAIT_POLICY=PASSIVE W1_EPOCHS=$EPOCHS timeout 90 "$BUILD/bin/merezha-bench" w1 \
-  >"$LOGS/w1_merezha_cpu.log" 2>&1
-row "W1 merezha cpu (1 thread) samples/s" "$(csv_field "$LOGS/w1_merezha_cpu.log" 7) $(csv_field "$LOGS/w1_merezha_cpu.log" 11)"
-if [ -n "$PY" ]; then
-  stamp "W1 PyTorch on cuda"
-  W1_EPOCHS=$EPOCHS timeout 150 "$PY" bench/peers/torch_bench.py --device cuda w1 \
-    >"$LOGS/w1_torch_cuda.log" 2>&1
-  PT_W1=$(csv_field "$LOGS/w1_torch_cuda.log" 7)
-  row "W1 PyTorch cuda samples/s" "${PT_W1:-FAILED (w1_torch_cuda.log)} $(csv_field "$LOGS/w1_torch_cuda.log" 11)"
-  if [ -n "$MZ_W1" ] && [ -n "$PT_W1" ]; then
-    row "W1 merezha / PyTorch" "$(awk -v a="$MZ_W1" -v b="$PT_W1" 'BEGIN {printf "%.2fx", a / b}')"
+# ---- W1 and W2: merezha on cuda and on one CPU thread, PyTorch on cuda ----
+csv_field() { grep "^CSV,$1" "$2" | tail -1 | cut -d, -f"$3"; }
+workload() {  # W1|W2, epochs
+  local w=$1 lw epochs=$2
+  lw=$(echo "$1" | tr A-Z a-z)
+  stamp "$w on cuda ($epochs epochs)"
+  env MEREZHA_DEVICE=cuda "${w}_EPOCHS=$epochs" timeout 200 "$BUILD/bin/merezha-bench" "$lw" \
+    >"$LOGS/${lw}_merezha_cuda.log" 2>&1
+  local mz
+  mz=$(csv_field "$w" "$LOGS/${lw}_merezha_cuda.log" 7)
+  row "$w merezha cuda samples/s" "${mz:-FAILED (${lw}_merezha_cuda.log)} $(csv_field "$w" "$LOGS/${lw}_merezha_cuda.log" 11)"
+  tail -3 "$LOGS/${lw}_merezha_cuda.log"
+  stamp "$w on one CPU thread (accuracy parity)"
+  env BENCH_THREADS=1 OMP_WAIT_POLICY=PASSIVE "${w}_EPOCHS=$epochs" timeout 120 \
+    "$BUILD/bin/merezha-bench" "$lw" >"$LOGS/${lw}_merezha_cpu.log" 2>&1
+  row "$w merezha cpu (1 thread) samples/s" "$(csv_field "$w" "$LOGS/${lw}_merezha_cpu.log" 7) $(csv_field "$w" "$LOGS/${lw}_merezha_cpu.log" 11)"
+  [ -n "$PY" ] || return 0
+  stamp "$w PyTorch on cuda"
+  env "${w}_EPOCHS=$epochs" timeout 150 "$PY" bench/peers/torch_bench.py --device cuda "$lw" \
+    >"$LOGS/${lw}_torch_cuda.log" 2>&1
+  local pt
+  pt=$(csv_field "$w" "$LOGS/${lw}_torch_cuda.log" 7)
+  row "$w PyTorch cuda samples/s" "${pt:-FAILED (${lw}_torch_cuda.log)} $(csv_field "$w" "$LOGS/${lw}_torch_cuda.log" 11)"
+  if [ -n "$mz" ] && [ -n "$pt" ]; then
+    row "$w merezha / PyTorch" "$(awk -v a="$mz" -v b="$pt" 'BEGIN {printf "%.2fx", a / b}')"
   fi
-fi
-row "W2 (CNN)" "not run: the cuda backend has no conv/pool kernels yet"
+}
+workload W1 "$EPOCHS"
+workload W2 "${W2_EPOCHS:-3}"
 
 # ---- GEMM 4096^3: merezha (f32, tf32, bf16) against cuBLAS through torch ----
 stamp "GEMM 4096^3"

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-# PyTorch peer of merezha-bench: the workloads W0, W1, W3 (MLP rows) and W4 of BENCHMARKS.md,
-# defined exactly as in bench/merezha_bench.cpp and bench/peers/torch_bench.cpp, printing the
-# same CSV lines. Run with Debian's /usr/bin/python3 (python3-torch 1.13):
+# PyTorch peer of merezha-bench: the workloads W0 to W5 of BENCHMARKS.md, defined exactly as in
+# bench/merezha_bench.cpp, printing the same CSV lines. Run with Debian's /usr/bin/python3
+# (python3-torch 1.13):
 #   BENCH_THREADS=1 /usr/bin/python3 bench/peers/torch_bench.py w1
-# On a GPU (a CUDA build of torch): torch_bench.py --device cuda w1 (W1 only; data, model and
-# each epoch's permutation live on the device, as merezha-bench's MEREZHA_DEVICE=cuda run).
+# On a GPU (a CUDA build of torch): torch_bench.py --device cuda w1|w2 (data, model and each
+# epoch's permutation live on the device, as merezha-bench's MEREZHA_DEVICE=cuda run).
 import os
 import sys
 
@@ -110,12 +110,20 @@ def mlp():
                                torch.nn.Linear(128, 10))
 
 
-def w1():
-    epochs = env_int("W1_EPOCHS", 5)
+def lenet5():
+    return torch.nn.Sequential(torch.nn.Conv2d(1, 6, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                               torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                               torch.nn.Flatten(), torch.nn.Linear(256, 120), torch.nn.ReLU(),
+                               torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
+
+
+def train(workload, model_fn, image_shape, epochs):
+    """W1/W2: SGD lr 0.01 momentum 0.9, batch 64, one timed pass per epoch, test accuracy after."""
     x_train, y_train, x_test, y_test = load_fmnist(
         os.environ.get("FMNIST_DIR") or "/usr/share/datasets/fashion-mnist")
+    x_train, x_test = x_train.reshape(-1, *image_shape), x_test.reshape(-1, *image_shape)
     torch.manual_seed(0)
-    model = mlp().to(DEVICE)
+    model = model_fn().to(DEVICE)
     x_train, y_train = x_train.to(DEVICE), y_train.to(DEVICE)
     x_test, y_test = x_test.to(DEVICE), y_test.to(DEVICE)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -138,32 +146,43 @@ def w1():
         rates.append(n / (time.perf_counter() - t0))
         model.eval()
         with torch.no_grad():
-            acc = (model(x_test).argmax(1) == y_test).float().mean().item()
-        accs.append(acc)
-        print(f"W1 epoch {epoch}: {rates[-1]:.0f} samples/s, loss {total / math.ceil(n / batch):.4f},"
-              f" test accuracy {acc:.4f}", file=sys.stderr, flush=True)
+            hits = sum((model(x_test[i:i + 2000]).argmax(1) == y_test[i:i + 2000]).sum().item()
+                       for i in range(0, x_test.shape[0], 2000))
+        accs.append(hits / x_test.shape[0])
+        print(f"{workload} epoch {epoch}: {rates[-1]:.0f} samples/s, loss "
+              f"{total / math.ceil(n / batch):.4f}, test accuracy {accs[-1]:.4f}",
+              file=sys.stderr, flush=True)
     accuracy = f"acc@1={accs[0]:.4f}" + (f";acc@{epochs}={accs[-1]:.4f}" if epochs > 1 else "")
-    csv("W1", "train_samples_per_s", "samples/s", rates, "%.1f", accuracy,
+    csv(workload, "train_samples_per_s", "samples/s", rates, "%.1f", accuracy,
         f"epochs={epochs};batch=64;loop" + ("" if DEVICE == "cpu" else f";device={DEVICE}"))
 
 
-# ----- W3: MLP inference latency -----
+def w1():
+    train("W1", mlp, (784,), env_int("W1_EPOCHS", 5))
+
+
+def w2():
+    train("W2", lenet5, (1, 28, 28), env_int("W2_EPOCHS", 3))
+
+
+# ----- W3: inference latency of the MLP and the CNN -----
 
 def w3():
-    torch.manual_seed(0)
-    model = mlp().eval()
-    gen = torch.Generator().manual_seed(3)
-    for batch, warm, timed in ((1, 200, 2000), (64, 200, 500)):
-        x = torch.rand(batch, 784, generator=gen)
-        times = []
-        with torch.inference_mode():
-            for _ in range(warm):
-                model(x)
-            for _ in range(timed):
-                t0 = time.perf_counter_ns()
-                model(x)
-                times.append((time.perf_counter_ns() - t0) / 1e3)
-        csv("W3", f"mlp_fwd_b{batch}", "us", times, "%.2f", "", "inference_mode")
+    for name, model_fn, shape in (("mlp", mlp, (784,)), ("cnn", lenet5, (1, 28, 28))):
+        torch.manual_seed(0)
+        model = model_fn().eval()
+        gen = torch.Generator().manual_seed(3)
+        for batch, warm, timed in ((1, 200, 2000), (64, 200, 500)):
+            x = torch.rand(batch, *shape, generator=gen)
+            times = []
+            with torch.inference_mode():
+                for _ in range(warm):
+                    model(x)
+                for _ in range(timed):
+                    t0 = time.perf_counter_ns()
+                    model(x)
+                    times.append((time.perf_counter_ns() - t0) / 1e3)
+            csv("W3", f"{name}_fwd_b{batch}", "us", times, "%.2f", "", "inference_mode")
 
 
 # ----- W4: small-network overhead -----
@@ -190,7 +209,45 @@ def w4():
         f"mse_min={min(mses):.3e};mse_max={max(mses):.3e}")
 
 
-WORKLOADS = {"w0": w0, "w1": w1, "w3": w3, "w4": w4}
+# ----- W5: LSTM training steps -----
+
+class LstmNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(32, 128)
+        self.dense = torch.nn.Linear(128, 10)
+
+    def forward(self, x):  # x (time, batch, features)
+        out, _ = self.lstm(x)
+        return self.dense(out[-1])
+
+
+def w5():
+    torch.manual_seed(0)
+    model = LstmNet()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    gen = torch.Generator().manual_seed(5)
+    x = torch.randn(50, 32, 32, generator=gen)
+    y = torch.randint(0, 10, (32,), generator=gen)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    for _ in range(10):
+        step()
+    rates = []
+    for _ in range(15):
+        t0 = time.perf_counter()
+        for _ in range(10):
+            step()
+        rates.append(10 / (time.perf_counter() - t0))
+    csv("W5", "train_steps_per_s", "steps/s", rates, "%.2f", "",
+        "seq=50;batch=32;features=32;units=128;loop")
+
+
+WORKLOADS = {"w0": w0, "w1": w1, "w2": w2, "w3": w3, "w4": w4, "w5": w5}
 
 
 def main(argv):
@@ -199,9 +256,9 @@ def main(argv):
         DEVICE = argv[2]
         argv = [argv[0], argv[3]]
     if len(argv) != 2 or (argv[1] not in WORKLOADS and argv[1] != "all") or (
-            DEVICE != "cpu" and argv[1] != "w1"):
-        print("usage: torch_bench.py [--device cuda] w0|w1|w3|w4|all  (env: BENCH_THREADS, "
-              "FMNIST_DIR, W1_EPOCHS; --device takes w1 only)", file=sys.stderr)
+            DEVICE != "cpu" and argv[1] not in ("w1", "w2")):
+        print("usage: torch_bench.py [--device cuda] w0|w1|w2|w3|w4|w5|all  (env: BENCH_THREADS, "
+              "FMNIST_DIR, W1_EPOCHS, W2_EPOCHS; --device takes w1 and w2)", file=sys.stderr)
         return 2
     torch.set_num_threads(THREADS)
     for name in (WORKLOADS if argv[1] == "all" else [argv[1]]):

@@ -200,7 +200,7 @@ TEST(Linear, GradientsMatchFiniteDifferences) {
 
 TEST(Linear, ComputesOnlyTheGradientsAsked) {
   Tensor x = rnd({4, 5}, 70), w = rnd({5, 3}, 71).set_requires_grad(),
-         b = zeros({3}, {.dtype = DType::f64});
+         b = zeros({3}, {.dtype = DType::f64, .device = x.device()});
   sum(linear(x, w, b, Act::tanh)).backward();
   EXPECT_TRUE(w.grad().defined());
   EXPECT_FALSE(x.grad().defined());

@@ -21,6 +21,10 @@ void register_kernels(KernelTable& table) {
   register_linalg(table);
   register_softmax(table);
   register_index(table);
+  register_conv(table);
+  register_pool(table);
+  register_norm(table);
+  register_rnn(table);
 }
 
 }  // namespace mz::cuda

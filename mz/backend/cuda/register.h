@@ -1,6 +1,7 @@
-// The cuda backend: our own kernels for element-wise ops, reductions, softmax and indexing,
-// cuBLAS/cuBLASLt for matmul and linear. Every kernel runs on its device's one stream; inputs
-// may be any strided views, outputs are written where the op put them. Read runtime.h next.
+// The cuda backend: our own kernels for element-wise ops, reductions, softmax, indexing,
+// convolution, pooling, normalisation and recurrent cells; cuBLAS/cuBLASLt for matmul and
+// linear. Every kernel runs on its device's one stream; inputs may be any strided views,
+// outputs are written where the op put them. Read runtime.h next.
 // Switches (environment): MEREZHA_CUDA_TF32=1, MEREZHA_CUDA_DETERMINISTIC=1 (runtime.h).
 #pragma once
 
@@ -29,6 +30,10 @@ void register_reduce(KernelTable& table);
 void register_linalg(KernelTable& table);
 void register_softmax(KernelTable& table);
 void register_index(KernelTable& table);
+void register_conv(KernelTable& table);  // direct convolution kernels (conv.cu)
+void register_pool(KernelTable& table);
+void register_norm(KernelTable& table);  // batch norm and layer norm
+void register_rnn(KernelTable& table);   // LSTM and GRU cells
 
 // core's DeviceCopyFn for every copy that touches a cuda buffer (transfer.cpp).
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device,
