@@ -122,8 +122,9 @@ std::vector<Case> cases() {
   return testing::all_close(actual, expected, rtol, rtol * scale);
 }
 
+// Compared on the host: a and b may live on a device.
 ::testing::AssertionResult same_bits(const Tensor& a, const Tensor& b) {
-  Tensor ca = a.contiguous(), cb = b.contiguous();
+  Tensor ca = a.to(Device::cpu()).contiguous(), cb = b.to(Device::cpu()).contiguous();
   if (a.shape() == b.shape() &&
       std::memcmp(ca.raw_data(), cb.raw_data(), ca.numel() * dtype_size(ca.dtype())) == 0)
     return ::testing::AssertionSuccess();
