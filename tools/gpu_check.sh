@@ -11,7 +11,8 @@
 # Environment: GPU_CHECK_JOBS (16), W1_EPOCHS (5), W2_EPOCHS (3),
 #   GPU_CHECK_BUILD_DIR (build/gpu), GPU_CHECK_HIDE_SYSTEM=1 (use only .gpu_deps, to test that path on a machine that has them),
 #   GPU_CHECK_STOP_AFTER=configure|build (stop there), GPU_CHECK_SKIP_BUILD=1 (run the checks on
-#   the build dir as it is), OUT (a folder for the logs and the table; the run tool's $OUT).
+#   the build dir as it is), GPU_CHECK_CMAKE_ARGS (more -D options for the configure, e.g.
+#   -DMZ_BUILD_EXAMPLES=ON), OUT (a folder for the logs and the table; the run tool's $OUT).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -123,6 +124,8 @@ if [ "$HIDE" = 1 ] || [ ! -f /usr/include/zlib.h ]; then
     row "zlib headers" "carried (.gpu_deps), library $LIBZ"
   fi
 fi
+# shellcheck disable=SC2206
+[ -n "${GPU_CHECK_CMAKE_ARGS:-}" ] && CMAKE_ARGS+=(${GPU_CHECK_CMAKE_ARGS})
 if [ ${#IGNORE[@]} -gt 0 ]; then
   CMAKE_ARGS+=("-DCMAKE_IGNORE_PATH=$(IFS=';'; echo "${IGNORE[*]}")")
 fi
