@@ -57,6 +57,17 @@ else()
 endif()
 mz_feature("libzip (.npz, .keras)" MZ_HAVE_LIBZIP "apt-get install libzip-dev")
 
+# libhdf5 (Debian libhdf5-dev, the serial C library): model.weights.h5 inside .keras files and
+# .weights.h5 files. Found directly (Debian keeps it under hdf5/serial).
+find_path(MZ_HDF5_INCLUDE hdf5.h PATH_SUFFIXES hdf5/serial)
+find_library(MZ_HDF5_LIB NAMES hdf5_serial hdf5 PATH_SUFFIXES hdf5/serial)
+if(MZ_HDF5_INCLUDE AND MZ_HDF5_LIB)
+  set(MZ_HAVE_HDF5 ON)
+else()
+  set(MZ_HAVE_HDF5 OFF)
+endif()
+mz_feature("libhdf5 (.keras, .weights.h5)" MZ_HAVE_HDF5 "apt-get install libhdf5-dev")
+
 # Graphviz's library (Debian libgraphviz-dev): plot_model to SVG, PNG and PDF (DOT always).
 find_path(MZ_GVC_INCLUDE graphviz/gvc.h)
 find_library(MZ_GVC_LIB gvc)

@@ -14,7 +14,7 @@ esac
 
 packages=(
   g++ cmake ninja-build pkg-config ccache
-  libopenblas-openmp-dev libdnnl-dev zlib1g-dev libzip-dev nlohmann-json3-dev libgraphviz-dev
+  libopenblas-openmp-dev libdnnl-dev zlib1g-dev libzip-dev libhdf5-dev nlohmann-json3-dev libgraphviz-dev
   libgtest-dev libbenchmark-dev
   dataset-fashion-mnist
 )

@@ -15,6 +15,7 @@
 
 namespace mz {
 
+class Generator;
 class Initializer;
 
 // Fields every layer takes (Keras puts them last: `name`, `trainable`, `dtype`).
@@ -89,6 +90,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // default: the first input's mask, for every output.
   virtual std::vector<Tensor> compute_mask(const std::vector<Tensor>& xs,
                                            const std::vector<Tensor>& masks);
+  // The layer's own random generators (seeded dropout and noise layers), so checkpoints can
+  // save and restore their states; default: none (the layer draws from the default generator).
+  virtual std::vector<Generator*> generators() { return {}; }
   // The shape build() was called with (batch -1); empty before build.
   const std::vector<Shape>& build_shapes() const { return build_shapes_; }
 

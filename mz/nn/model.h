@@ -81,6 +81,17 @@ struct PredictOptions {
   std::vector<CallbackSpec> callbacks;
 };
 
+// Where fit() stands in its data, for checkpoints (BackupAndRestore): the epoch, the batches
+// of it done, the batches done in the current pass over the data, whether that pass is open,
+// and the shuffle generator's state before the pass drew its permutation.
+struct FitPosition {
+  int epoch = 0;
+  int64_t batch = 0;
+  int64_t pass_batch = 0;
+  bool pass_open = false;
+  std::string pass_shuffle_state;
+};
+
 class Model : public Layer {
  public:
   // A subclassed model: derive, create layers in the constructor, override call() and layers().
@@ -130,6 +141,15 @@ class Model : public Layer {
   // Freezes or unfreezes the model and every layer in it (Keras's model.trainable = ...).
   void set_trainable(bool trainable) override;
 
+  // Keras's compile_config: {"optimizer": envelope, "loss", "loss_weights", "metrics",
+  // "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile"}; null when the
+  // model is not compiled (model_from_config.cpp).
+  Json compile_config() const;
+  // A Sequential or functional model from Keras's serialized form {"class_name":
+  // "Sequential"|"Functional"|"Model", "config": {...}, "build_config": ...}, layers built;
+  // compile_config is not applied. Throws ValueError naming the layer for an unknown class,
+  // and the unresolved layers for a graph that cannot be rebuilt (model_from_config.cpp).
+  static std::shared_ptr<Model> from_config(const Json& serialized);
   bool compiled() const { return compiled_; }
   const OptimizerPtr& optimizer() const { return optimizer_; }
   // The loss of the first output (of the only one, usually).
@@ -139,6 +159,12 @@ class Model : public Layer {
   const std::vector<MetricPtr>& metrics() const { return metrics_; }
   // Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch.
   bool stop_training = false;
+  // Where fit() stands in its data (see FitPosition); updated before each on_train_batch_end
+  // (that batch done) and on_epoch_end (epoch + 1, batch 0).
+  FitPosition fit_position;
+  // Set by a callback's on_train_begin to make fit() continue from a saved position (epoch,
+  // batch and open pass, whose permutation it redraws); fit() clears it.
+  std::optional<FitPosition> resume_from;
   // The generator for shuffling (seeded from the default generator when the model is made).
   Generator& shuffle_generator() { return shuffle_gen_; }
   // Resets the loss tracker and every compiled metric (Keras's reset_metrics()).

@@ -214,12 +214,30 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
   bool new_pass = true;
   std::vector<Tensor> xb, yb;
   Tensor swb;
-  for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+  int first_epoch = o.initial_epoch;
+  int64_t first_step = 0;
+  fit_position = {.epoch = first_epoch};
+  if (resume_from) {  // a checkpoint callback restored a position (BackupAndRestore)
+    fit_position = *resume_from;
+    first_epoch = resume_from->epoch;
+    first_step = resume_from->batch;
+    if (resume_from->pass_open) {  // redraw the open pass's permutation, then skip its batches
+      if (o.shuffle) {
+        shuffle_gen_.set_state(resume_from->pass_shuffle_state);
+        data.perm = permutation(data.n, shuffle_gen_);
+      }
+      seen = resume_from->pass_batch;
+      new_pass = false;
+    }
+    resume_from.reset();
+  }
+  for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
     reset_metrics();
     callbacks.on_epoch_begin(epoch, kNoLogs);
     int64_t ran = 0;
-    for (int64_t step = 0; step < steps; ++step) {
+    for (int64_t step = epoch == first_epoch ? first_step : 0; step < steps; ++step) {
       if (new_pass) {
+        fit_position.pass_shuffle_state = o.shuffle ? shuffle_gen_.state() : std::string();
         data.perm = o.shuffle ? permutation(data.n, shuffle_gen_) : Tensor();
         seen = 0;
         new_pass = false;
@@ -231,10 +249,18 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
       ++seen;
       ++ran;
       write_logs(batch_logs);
+      fit_position.epoch = epoch;
+      fit_position.batch = step + 1;
+      fit_position.pass_batch = seen;
+      fit_position.pass_open = true;
       callbacks.on_train_batch_end(step, batch_logs);
       if (stop_training) break;
     }
     if (o.steps_per_epoch <= 0 || seen >= num_batches) new_pass = true;
+    fit_position.epoch = epoch + 1;
+    fit_position.batch = 0;
+    fit_position.pass_batch = new_pass ? 0 : seen;
+    fit_position.pass_open = !new_pass;
     xb.clear();
     yb.clear();
     swb = Tensor();

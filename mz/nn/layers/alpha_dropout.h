@@ -40,6 +40,10 @@ class AlphaDropout : public Layer {
   Json config() const override;
   static std::shared_ptr<AlphaDropout> from_config(const Json& config);
 
+  // The layer's own generator when seeded (BackupAndRestore saves and restores it).
+  std::vector<Generator*> generators() override {
+    return generator_ ? std::vector<Generator*>{&*generator_} : std::vector<Generator*>{};
+  }
  private:
   double rate_;
   std::vector<int64_t> noise_shape_;

@@ -27,6 +27,10 @@ class BaseSpatialDropout : public Layer {
   // SpatialDropout constructors do not take it.
   Json config() const override;
 
+  // The layer's own generator when seeded (BackupAndRestore saves and restores it).
+  std::vector<Generator*> generators() override {
+    return generator_ ? std::vector<Generator*>{&*generator_} : std::vector<Generator*>{};
+  }
  protected:
   // class_name: the Keras class; spatial: 1, 2 or 3; a seed gives the layer its own generator.
   BaseSpatialDropout(std::string class_name, int spatial, double rate, std::string data_format,

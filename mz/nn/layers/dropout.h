@@ -37,6 +37,9 @@ class Dropout : public Layer {
   // Keras's keys: "rate", "seed", "noise_shape" (null when none) plus the common ones.
   Json config() const override;
   static std::shared_ptr<Dropout> from_config(const Json& config);
+  std::vector<Generator*> generators() override {
+    return generator_ ? std::vector<Generator*>{&*generator_} : std::vector<Generator*>{};
+  }
 
  private:
   double rate_;

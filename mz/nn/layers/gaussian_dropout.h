@@ -34,6 +34,10 @@ class GaussianDropout : public Layer {
   Json config() const override;
   static std::shared_ptr<GaussianDropout> from_config(const Json& config);
 
+  // The layer's own generator when seeded (BackupAndRestore saves and restores it).
+  std::vector<Generator*> generators() override {
+    return generator_ ? std::vector<Generator*>{&*generator_} : std::vector<Generator*>{};
+  }
  private:
   double rate_;
   std::optional<int64_t> seed_;

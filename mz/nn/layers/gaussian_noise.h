@@ -33,6 +33,10 @@ class GaussianNoise : public Layer {
   Json config() const override;
   static std::shared_ptr<GaussianNoise> from_config(const Json& config);
 
+  // The layer's own generator when seeded (BackupAndRestore saves and restores it).
+  std::vector<Generator*> generators() override {
+    return generator_ ? std::vector<Generator*>{&*generator_} : std::vector<Generator*>{};
+  }
  private:
   double stddev_;
   std::optional<int64_t> seed_;

@@ -57,6 +57,10 @@
 #include "mz/nn/layers/zero_padding1d.h"
 #include "mz/nn/layers/zero_padding2d.h"
 #include "mz/nn/layers/zero_padding3d.h"
+// attention
+#include "mz/nn/layers/additive_attention.h"
+#include "mz/nn/layers/attention.h"
+#include "mz/nn/layers/multi_head_attention.h"
 // recurrence, embedding, masking
 #include "mz/nn/layers/bidirectional.h"
 #include "mz/nn/layers/embedding.h"
@@ -162,6 +166,12 @@ const std::map<std::string, FromConfig>& table() {
       {"ZeroPadding1D", [](const Json& c) -> LayerPtr { return L::ZeroPadding1D::from_config(c); }},
       {"ZeroPadding2D", [](const Json& c) -> LayerPtr { return L::ZeroPadding2D::from_config(c); }},
       {"ZeroPadding3D", [](const Json& c) -> LayerPtr { return L::ZeroPadding3D::from_config(c); }},
+      // attention
+      {"AdditiveAttention",
+       [](const Json& c) -> LayerPtr { return L::AdditiveAttention::from_config(c); }},
+      {"Attention", [](const Json& c) -> LayerPtr { return L::Attention::from_config(c); }},
+      {"MultiHeadAttention",
+       [](const Json& c) -> LayerPtr { return L::MultiHeadAttention::from_config(c); }},
       // recurrence, embedding, masking
       {"Bidirectional", [](const Json& c) -> LayerPtr { return L::Bidirectional::from_config(c); }},
       {"Embedding", [](const Json& c) -> LayerPtr { return L::Embedding::from_config(c); }},

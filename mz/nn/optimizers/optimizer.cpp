@@ -163,6 +163,30 @@ std::vector<Tensor> Optimizer::variables() const {
   return out;
 }
 
+void Optimizer::build_for(const std::vector<VariablePtr>& vars) {
+  if (built_) return;
+  NoGrad no_grad;
+  built_for_.clear();
+  for (const VariablePtr& v : vars) built_for_.push_back(v.get());
+  build(vars);
+  built_ = true;
+}
+
+void Optimizer::set_state(int64_t iterations, const std::vector<Tensor>& slots) {
+  if (slots.size() != slots_.size())
+    throw ValueError(str(who(), ": set_state: expected ", slots_.size(), " slot variables, got ",
+                         slots.size(), "."));
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    if (!(slots[i].shape() == slots_[i].shape()))
+      throw ValueError(str(who(), ": set_state: slot ", i, " is ", slots[i].shape(), ", expected ",
+                           slots_[i].shape(), "."));
+  NoGrad no_grad;
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    slots_[i].copy_(slots[i].dtype() == slots_[i].dtype() ? slots[i]
+                                                          : slots[i].to(slots_[i].dtype()));
+  iterations_ = iterations;
+}
+
 Json Optimizer::config() const {
   const SchedulePtr& schedule = learning_rate_.schedule();
   return {{"name", name_},

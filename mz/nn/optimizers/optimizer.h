@@ -74,6 +74,12 @@ class Optimizer {
   // Slot variables (momentums, ...) in Keras's order, for saving; iterations comes first.
   virtual std::vector<Tensor> variables() const;
   virtual Json config() const;
+  // Builds the slots for `vars` as the first apply() would (a no-op when built), so saved
+  // state can be loaded into them (load_model).
+  void build_for(const std::vector<VariablePtr>& vars);
+  // Sets iterations and the slot values (the slots of variables(), in its order); throws
+  // ValueError naming the optimizer on a count, shape or dtype mismatch.
+  void set_state(int64_t iterations, const std::vector<Tensor>& slots);
 
  protected:
   // Creates the per-variable slots (called once, on the first apply).

@@ -1,0 +1,45 @@
+// Keras 3 files: the .keras archive (metadata.json, config.json, model.weights.h5) and
+// .weights.h5 weight files, both ways, in Keras's layout (specs/formats.md A1), so models move
+// between merezha and Keras. Needs libzip (.keras) and libhdf5 (weights).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "mz/nn/model.h"
+
+namespace mz {
+
+// load_model's options (Keras's load_model(filepath, compile=True)).
+struct LoadModelOptions {
+  bool compile = true;  // apply compile_config and restore the optimizer state, when saved
+};
+
+// Saves a Sequential or functional model as a Keras 3 `.keras` archive: config.json
+// (module/class_name/config/registered_name, build_config, compile_config), model.weights.h5
+// (layers/<snake_case class>/vars/0..., optimizer/vars/0 = iterations, 1 = learning rate, then
+// the slots in Keras's order) and metadata.json. The write is atomic: the previous file stays
+// until the new one is complete. Throws ValueError for a path not ending in ".keras" or a
+// subclassed model, IoError when the file cannot be written, BackendError naming the missing
+// package when merezha was built without libzip or libhdf5.
+void save_model(const Model& model, const std::string& path);
+
+// Loads a `.keras` archive written by Keras 3 or by save_model: the model rebuilt from
+// config.json, its weights, and (options.compile) its compile config and optimizer state, so
+// fit() continues where it stopped. Throws IoError when the file cannot be read and
+// FormatError/ValueError naming the file and its part for a corrupt or unsupported archive:
+//   FormatError: load_model "m.keras": model.weights.h5: Dense 'dense' variable 0 (kernel):
+//     expected shape (6, 5), got (6, 4).
+std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions options = {});
+
+// Saves the weights (and the optimizer state, when compiled) as a Keras `.weights.h5` file in
+// the layout of model.weights.h5; atomic. Throws ValueError unless path ends in ".weights.h5".
+void save_weights(const Model& model, const std::string& path);
+
+// Loads weights saved by save_weights or Keras's model.save_weights() into a model of the
+// same architecture (layers matched by position and class, as Keras does); restores the
+// optimizer state when the model is compiled and the file has one. Throws FormatError naming
+// the layer and variable on a missing variable or a shape mismatch.
+void load_weights(Model& model, const std::string& path);
+
+}  // namespace mz
