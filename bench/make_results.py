@@ -13,13 +13,18 @@ FIELDS = ["workload", "library", "threads", "metric", "unit", "median", "min", "
 HIGHER_IS_BETTER = {"GFLOP/s", "samples/s", "steps/s"}
 OPENBLAS = "OpenBLAS (cblas_sgemm direct)"
 
-# (workload, metric prefix, peer library prefix, bound, direction) from the issue's acceptance.
+# (workload, metric prefix, peer library prefix, bound, direction) from the issues' acceptance:
+# the foundation issue (W0, W1, W3 MLP, W4) and the deep-layers issue (W2, W3 CNN, W5).
 TARGETS = [
     ("W0", "sgemm_n", "OpenBLAS", 0.95, ">="),
     ("W1", "train_samples_per_s", "libtorch", 1.2, ">="),
+    ("W2", "train_samples_per_s", "libtorch", 1.5, ">="),
     ("W3", "mlp_fwd_b1", "libtorch", 0.33, "<="),
     ("W3", "mlp_fwd_b64", "libtorch", 1.0, "<="),
+    ("W3", "cnn_fwd_b1", "libtorch", 0.3, "<="),
+    ("W3", "cnn_fwd_b64", "libtorch", 0.7, "<="),
     ("W4", "train_1000_epochs", "libtorch", 0.2, "<="),
+    ("W5", "train_steps_per_s", "pytorch", 1.2, ">="),
 ]
 
 
@@ -132,7 +137,7 @@ def main(argv):
     print(f"- versions: {env('MZ_RESULTS_VERSIONS', '?')}")
     print(f"- environment: {env('MZ_RESULTS_ENV', '?')}")
     print(f"- mode: {env('MZ_RESULTS_MODE', '?')}\n")
-    print("## Against the targets of the foundation issue\n")
+    print("## Against the issues' targets\n")
     print(summary(rows))
     workloads = list(OrderedDict.fromkeys(r["workload"] for r in rows))
     threads = sorted(OrderedDict.fromkeys(r["threads"] for r in rows), key=int)

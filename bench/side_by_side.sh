@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Side by side in one run: builds merezha-bench and the libtorch peer torch-bench (Release, into
-# build/bench), runs them and the PyTorch peer (bench/peers/torch_bench.py) on W0, W1, W3 and W4,
-# and writes bench/RESULTS.md (tables with merezha/peer ratios, and the raw CSV).
+# build/bench), runs them and the PyTorch peer (bench/peers/torch_bench.py) on W0 to W5, and
+# writes bench/RESULTS.md (tables with merezha/peer ratios, and the raw CSV), keeping the
+# hand-copied GPU sections ("## CUDA backend ...") at its end.
 #
-#   bench/side_by_side.sh                 # 1 thread, W1 for 5 epochs (2-3 minutes once built)
-#   QUICK=1 bench/side_by_side.sh         # W1 for 1 epoch (W1_EPOCHS=1; about a minute)
+#   bench/side_by_side.sh                 # 1 thread, W1 5 epochs, W2 3 (6-8 minutes once built)
+#   QUICK=1 bench/side_by_side.sh         # W1 and W2 for 1 epoch (W1_EPOCHS=W2_EPOCHS=1)
 #   bench/side_by_side.sh --two-threads   # 1-thread and 2-thread runs
 #   bench/side_by_side.sh --workloads "w3 w4" --out /tmp/RESULTS.md
 #
-# Environment: FMNIST_DIR, W1_EPOCHS (override QUICK), BUILD_DIR (default build/bench), JOBS
+# Environment: FMNIST_DIR, W1_EPOCHS and W2_EPOCHS (override QUICK), BUILD_DIR (default build/bench), JOBS
 # (build parallelism, default 2), OPENBLAS_CORETYPE (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 threads="1"
-workloads="w0 w1 w3 w4"
+workloads="w0 w1 w2 w3 w4 w5"
 out="bench/RESULTS.md"
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while (($#)); do
@@ -28,16 +29,19 @@ while (($#)); do
   shift
 done
 for w in $workloads; do
-  case "$w" in w0|w1|w3|w4) ;; *) echo "side_by_side.sh: unknown workload \"$w\"; expected w0 w1 w3 w4." >&2; exit 2 ;; esac
+  case "$w" in
+    w0|w1|w2|w3|w4|w5) ;;
+    *) echo "side_by_side.sh: unknown workload \"$w\"; expected w0 to w5." >&2; exit 2 ;;
+  esac
 done
 
 mode="full"
 if [ "${QUICK:-0}" = 1 ]; then
-  export W1_EPOCHS="${W1_EPOCHS:-1}"
+  export W1_EPOCHS="${W1_EPOCHS:-1}" W2_EPOCHS="${W2_EPOCHS:-1}"
   mode="quick"
 fi
-export W1_EPOCHS="${W1_EPOCHS:-5}"
-mode="$mode (W1_EPOCHS=$W1_EPOCHS)"
+export W1_EPOCHS="${W1_EPOCHS:-5}" W2_EPOCHS="${W2_EPOCHS:-3}"
+mode="$mode (W1_EPOCHS=$W1_EPOCHS, W2_EPOCHS=$W2_EPOCHS)"
 
 python=/usr/bin/python3
 build="${BUILD_DIR:-build/bench}"
@@ -99,5 +103,9 @@ export MZ_RESULTS_MEM="$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 export MZ_RESULTS_VERSIONS="merezha $(sed -n 's/^project(merezha VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt) ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ', modified')), libtorch/PyTorch $torch_version (Debian), OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-openmp 2>/dev/null || echo '?'), $(c++ --version | head -1)"
 export MZ_RESULTS_ENV="load average before the run ${load_before}; OMP_WAIT_POLICY=PASSIVE; OpenBLAS core ${core_used} (detected ${detected}${OPENBLAS_CORETYPE:+, OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE}); threads: $threads"
 export MZ_RESULTS_MODE="$mode; workloads: $workloads"
-$python bench/make_results.py "$raw" >"$out"
+# The GPU sections come from tools/gpu_check.sh on a lent machine, not from this run: kept.
+kept=$(awk '/^## CUDA backend/ {keep = 1} keep' "$out" 2>/dev/null || true)
+$python bench/make_results.py "$raw" >"$out.tmp"
+[ -n "$kept" ] && printf '\n%s\n' "$kept" >>"$out.tmp"
+mv "$out.tmp" "$out"
 echo "side_by_side: wrote $out" >&2

@@ -1,5 +1,5 @@
-// libtorch peer of merezha-bench: the workloads W0, W1, W3 (MLP rows) and W4 of BENCHMARKS.md,
-// defined exactly as in bench/merezha_bench.cpp and printing the same CSV lines. Built as the
+// libtorch peer of merezha-bench: the workloads W0 to W5 of BENCHMARKS.md, defined exactly as
+// in bench/merezha_bench.cpp and printing the same CSV lines. Built as the
 // optional target torch-bench (-DMZ_BUILD_PEERS=ON with Debian's libtorch-dev); see
 // bench/README.md.
 #include <torch/torch.h>
@@ -132,21 +132,31 @@ torch::nn::Sequential mlp() {
                                torch::nn::Linear(128, 10));
 }
 
-void w1() {
-  int epochs = env_int("W1_EPOCHS", 5);
+// (28, 28) images as (1, 28, 28) channels: Conv 5x5 6 -> ReLU -> MaxPool 2 -> Conv 5x5 16 ->
+// ReLU -> MaxPool 2 -> Flatten (256) -> 120 ReLU -> 84 ReLU -> 10.
+torch::nn::Sequential lenet5() {
+  return torch::nn::Sequential(
+      torch::nn::Conv2d(1, 6, 5), torch::nn::ReLU(), torch::nn::MaxPool2d(2),
+      torch::nn::Conv2d(6, 16, 5), torch::nn::ReLU(), torch::nn::MaxPool2d(2), torch::nn::Flatten(),
+      torch::nn::Linear(256, 120), torch::nn::ReLU(), torch::nn::Linear(120, 84),
+      torch::nn::ReLU(), torch::nn::Linear(84, 10));
+}
+
+// W1/W2: SGD lr 0.01 momentum 0.9, batch 64, one timed pass per epoch, test accuracy after.
+void train(const char* workload, torch::nn::Sequential model, std::vector<int64_t> image_shape,
+           int epochs) {
   const char* d = std::getenv("FMNIST_DIR");
   std::string dir = d && *d ? d : "/usr/share/datasets/fashion-mnist";
+  std::vector<int64_t> shape{-1};
+  shape.insert(shape.end(), image_shape.begin(), image_shape.end());
   auto images = [&](const char* stem) {
-    torch::Tensor x = read_idx(dir, stem);
-    return x.reshape({x.size(0), -1}).to(torch::kFloat32).div_(255.0f);
+    return read_idx(dir, stem).reshape(shape).to(torch::kFloat32).div_(255.0f);
   };
   torch::Tensor x_train = images("train-images-idx3-ubyte");
   torch::Tensor y_train = read_idx(dir, "train-labels-idx1-ubyte").to(torch::kInt64);
   torch::Tensor x_test = images("t10k-images-idx3-ubyte");
   torch::Tensor y_test = read_idx(dir, "t10k-labels-idx1-ubyte").to(torch::kInt64);
 
-  torch::manual_seed(0);
-  torch::nn::Sequential model = mlp();
   std::vector<torch::Tensor> params = model->parameters();
   torch::optim::SGD opt(params, torch::optim::SGDOptions(0.01).momentum(0.9));
   auto shuffle = at::detail::createCPUGenerator(1);
@@ -169,11 +179,19 @@ void w1() {
     rates.push_back(static_cast<double>(n) / seconds_since(t0));
     model->eval();
     torch::NoGradGuard no_grad;
-    double acc =
-        model->forward(x_test).argmax(1).eq(y_test).to(torch::kFloat64).mean().item<double>();
-    accs.push_back(acc);
-    std::fprintf(stderr, "W1 epoch %d: %.0f samples/s, loss %.4f, test accuracy %.4f\n", epoch,
-                 rates.back(), total / static_cast<double>((n + batch - 1) / batch), acc);
+    int64_t hits = 0;
+    for (int64_t start = 0; start < x_test.size(0); start += 2000) {
+      const int64_t stop = std::min(start + 2000, x_test.size(0));
+      hits += model->forward(x_test.slice(0, start, stop))
+                  .argmax(1)
+                  .eq(y_test.slice(0, start, stop))
+                  .sum()
+                  .item<int64_t>();
+    }
+    accs.push_back(static_cast<double>(hits) / static_cast<double>(x_test.size(0)));
+    std::fprintf(stderr, "%s epoch %d: %.0f samples/s, loss %.4f, test accuracy %.4f\n",
+                 workload, epoch, rates.back(),
+                 total / static_cast<double>((n + batch - 1) / batch), accs.back());
   }
   char accuracy[96];
   if (epochs > 1)
@@ -181,33 +199,82 @@ void w1() {
                   accs.back());
   else
     std::snprintf(accuracy, sizeof accuracy, "acc@1=%.4f", accs.front());
-  csv("W1", "train_samples_per_s", "samples/s", rates, "%.1f", accuracy,
+  csv(workload, "train_samples_per_s", "samples/s", rates, "%.1f", accuracy,
       "epochs=" + std::to_string(epochs) + ";batch=64;loop");
 }
 
-// ----- W3: MLP inference latency -----
+void w1() {
+  torch::manual_seed(0);
+  train("W1", mlp(), {784}, env_int("W1_EPOCHS", 5));
+}
+
+void w2() {
+  torch::manual_seed(0);
+  train("W2", lenet5(), {1, 28, 28}, env_int("W2_EPOCHS", 3));
+}
+
+// ----- W3: inference latency of the MLP and the CNN -----
 
 void w3() {
-  torch::manual_seed(0);
-  torch::nn::Sequential model = mlp();
-  model->eval();
-  auto gen = at::detail::createCPUGenerator(3);
-  struct Case {
-    int64_t batch;
-    int warm, timed;
+  struct Model {
+    const char* name;
+    std::function<torch::nn::Sequential()> make;
+    std::vector<int64_t> shape;
   };
-  for (Case c : {Case{1, 200, 2000}, Case{64, 200, 500}}) {
-    torch::Tensor x = torch::rand({c.batch, 784}, gen);
-    std::vector<double> times;
-    c10::InferenceMode guard;
-    for (int i = 0; i < c.warm; ++i) model->forward(x);
-    for (int i = 0; i < c.timed; ++i) {
-      auto t0 = Clock::now();
-      torch::Tensor y = model->forward(x);
-      times.push_back(seconds_since(t0) * 1e6);
+  for (const Model& m : {Model{"mlp", mlp, {784}}, Model{"cnn", lenet5, {1, 28, 28}}}) {
+    torch::manual_seed(0);
+    torch::nn::Sequential model = m.make();
+    model->eval();
+    auto gen = at::detail::createCPUGenerator(3);
+    struct Case {
+      int64_t batch;
+      int warm, timed;
+    };
+    for (Case c : {Case{1, 200, 2000}, Case{64, 200, 500}}) {
+      std::vector<int64_t> shape{c.batch};
+      shape.insert(shape.end(), m.shape.begin(), m.shape.end());
+      torch::Tensor x = torch::rand(shape, gen);
+      std::vector<double> times;
+      c10::InferenceMode guard;
+      for (int i = 0; i < c.warm; ++i) model->forward(x);
+      for (int i = 0; i < c.timed; ++i) {
+        auto t0 = Clock::now();
+        torch::Tensor y = model->forward(x);
+        times.push_back(seconds_since(t0) * 1e6);
+      }
+      csv("W3", std::string(m.name) + "_fwd_b" + std::to_string(c.batch), "us", times, "%.2f",
+          "", "InferenceMode");
     }
-    csv("W3", "mlp_fwd_b" + std::to_string(c.batch), "us", times, "%.2f", "", "InferenceMode");
   }
+}
+
+// ----- W5: LSTM training steps -----
+
+void w5() {
+  torch::manual_seed(0);
+  torch::nn::LSTM lstm(torch::nn::LSTMOptions(32, 128));
+  torch::nn::Linear dense(128, 10);
+  std::vector<torch::Tensor> params = lstm->parameters();
+  for (auto& p : dense->parameters()) params.push_back(p);
+  torch::optim::SGD opt(params, torch::optim::SGDOptions(0.01));
+  auto gen = at::detail::createCPUGenerator(5);
+  torch::Tensor x = torch::randn({50, 32, 32}, gen);  // (time, batch, features)
+  torch::Tensor y = torch::randint(0, 10, {32}, gen);
+  auto step = [&] {
+    for (auto& p : params) p.mutable_grad().reset();
+    torch::Tensor out = std::get<0>(lstm->forward(x));
+    torch::nn::functional::cross_entropy(dense->forward(out[-1]), y).backward();
+    opt.step();
+  };
+  for (int i = 0; i < 10; ++i) step();
+  std::vector<double> rates;
+  for (int chunk = 0; chunk < 15; ++chunk) {
+    auto t0 = Clock::now();
+    for (int i = 0; i < 10; ++i) step();
+    rates.push_back(10.0 / seconds_since(t0));
+  }
+  csv("W5", "train_steps_per_s", "steps/s", rates, "%.2f", "",
+      "seq=50;batch=32;features=32;units=128;loop");
 }
 
 // ----- W4: small-network overhead -----
@@ -257,11 +324,11 @@ int main(int argc, char** argv) {
     execv("/proc/self/exe", argv);
   }
   const std::map<std::string, std::function<void()>> workloads = {
-      {"w0", w0}, {"w1", w1}, {"w3", w3}, {"w4", w4}};
+      {"w0", w0}, {"w1", w1}, {"w2", w2}, {"w3", w3}, {"w4", w4}, {"w5", w5}};
   if (argc != 2 || (workloads.count(argv[1]) == 0 && std::strcmp(argv[1], "all") != 0)) {
     std::fprintf(stderr,
-                 "usage: torch-bench w0|w1|w3|w4|all  (env: BENCH_THREADS, FMNIST_DIR, "
-                 "W1_EPOCHS)\n");
+                 "usage: torch-bench w0|w1|w2|w3|w4|w5|all  (env: BENCH_THREADS, FMNIST_DIR, "
+                 "W1_EPOCHS, W2_EPOCHS)\n");
     return 2;
   }
   g_threads = env_int("BENCH_THREADS", 1);
