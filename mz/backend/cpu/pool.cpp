@@ -7,6 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "mz/backend/cpu/register.h"
 #include "mz/core/thread_pool.h"
@@ -59,6 +64,82 @@ void run_ref(Op op, DType dtype, const KernelArgs& k) {
   kernel_table(DeviceType::ref).get(op, dtype)(k);
 }
 
+#if defined(__AVX512F__)
+constexpr bool kVectorMax = true;
+// One AVX-512 register of channels for max pooling: take(acc, p, m) keeps acc's lane unless
+// p's is larger or NaN (the scalar rule of pool_forward); masked lanes past the channels.
+template <class T>
+struct MaxLanes;
+template <>
+struct MaxLanes<float> {
+  static constexpr int64_t L = 16;
+  static __mmask16 mask(int64_t n) { return n >= L ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
+  static __m512 lowest() { return _mm512_set1_ps(-std::numeric_limits<float>::infinity()); }
+  static __m512 take(__m512 acc, const float* p, __mmask16 m) {
+    const __m512 v = _mm512_maskz_loadu_ps(m, p);
+    const __mmask16 win = _mm512_cmp_ps_mask(v, acc, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    return _mm512_mask_blend_ps(win, acc, v);
+  }
+  static void store(float* p, __m512 v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
+  // won[j] = the first of the cells p + cells[0 .. count) whose lane j is the largest (the
+  // first NaN when there is one): max_pool_grad's rule.
+  static void argmax(const float* p, const int64_t* cells, int64_t count, __mmask16 m,
+                     int32_t* won) {
+    __m512 best = _mm512_maskz_loadu_ps(m, p + cells[0]);
+    __m512i at = _mm512_setzero_si512();
+    for (int64_t i = 1; i < count; ++i) {
+      const __m512 v = _mm512_maskz_loadu_ps(m, p + cells[i]);
+      const __mmask16 win = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
+                            (_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) &
+                             _mm512_cmp_ps_mask(best, best, _CMP_ORD_Q));
+      best = _mm512_mask_blend_ps(win, best, v);
+      at = _mm512_mask_blend_epi32(win, at, _mm512_set1_epi32(static_cast<int32_t>(i)));
+    }
+    _mm512_storeu_si512(won, at);
+  }
+};
+template <>
+struct MaxLanes<double> {
+  static constexpr int64_t L = 8;
+  static __mmask8 mask(int64_t n) { return n >= L ? __mmask8(0xFF) : __mmask8((1u << n) - 1u); }
+  static __m512d lowest() { return _mm512_set1_pd(-std::numeric_limits<double>::infinity()); }
+  static __m512d take(__m512d acc, const double* p, __mmask8 m) {
+    const __m512d v = _mm512_maskz_loadu_pd(m, p);
+    const __mmask8 win = _mm512_cmp_pd_mask(v, acc, _CMP_GT_OQ) | _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
+    return _mm512_mask_blend_pd(win, acc, v);
+  }
+  static void store(double* p, __m512d v, __mmask8 m) { _mm512_mask_storeu_pd(p, m, v); }
+  static void argmax(const double* p, const int64_t* cells, int64_t count, __mmask8 m,
+                     int32_t* won) {
+    __m512d best = _mm512_maskz_loadu_pd(m, p + cells[0]);
+    __m512i at = _mm512_setzero_si512();
+    for (int64_t i = 1; i < count; ++i) {
+      const __m512d v = _mm512_maskz_loadu_pd(m, p + cells[i]);
+      const __mmask8 win = _mm512_cmp_pd_mask(v, best, _CMP_GT_OQ) |
+                           (_mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q) &
+                            _mm512_cmp_pd_mask(best, best, _CMP_ORD_Q));
+      best = _mm512_mask_blend_pd(win, best, v);
+      at = _mm512_mask_blend_epi64(win, at, _mm512_set1_epi64(i));
+    }
+    int64_t wide[8];
+    _mm512_storeu_si512(wide, at);
+    for (int j = 0; j < 8; ++j) won[j] = static_cast<int32_t>(wide[j]);
+  }
+};
+#else
+constexpr bool kVectorMax = false;
+// Without AVX-512 the channel loop of pool_forward runs as written; never used.
+template <class T>
+struct MaxLanes {
+  static constexpr int64_t L = 1;
+  static int mask(int64_t) { return 1; }
+  static T lowest() { return -std::numeric_limits<T>::infinity(); }
+  static T take(T acc, const T* p, int) { return (*p > acc || *p != *p) ? *p : acc; }
+  static void store(T* p, T v, int) { *p = v; }
+  static void argmax(const T*, const int64_t*, int64_t, int, int32_t* won) { won[0] = 0; }
+};
+#endif
+
 // max_pool / avg_pool (see ref): y[b, o, c] over the window's cells, channels innermost.
 template <class T, bool kMax>
 void pool_forward(const KernelArgs& k) {
@@ -79,6 +160,20 @@ void pool_forward(const KernelArgs& k) {
         int64_t lo2, hi2;
         span(g, 2, o2, lo2, hi2);
         T* out = py + (r * g.out[2] + o2) * C;
+        if constexpr (kMax && kVectorMax) {
+          // The same rule as the loop below, a register of channels at a time: no memory
+          // round trip of out per cell, no data-dependent branch.
+          for (int64_t c = 0; c < C; c += MaxLanes<T>::L) {
+            const auto m = MaxLanes<T>::mask(C - c);
+            auto acc = MaxLanes<T>::lowest();
+            for (int64_t i0 = lo0; i0 < hi0; ++i0)
+              for (int64_t i1 = lo1; i1 < hi1; ++i1)
+                for (int64_t i2 = lo2; i2 < hi2; ++i2)
+                  acc = MaxLanes<T>::take(acc, px + cell(g, b, i0, i1, i2) + c, m);
+            MaxLanes<T>::store(out + c, acc, m);
+          }
+          continue;
+        }
         std::fill(out, out + C, kMax ? -std::numeric_limits<T>::infinity() : T(0));
         for (int64_t i0 = lo0; i0 < hi0; ++i0)
           for (int64_t i1 = lo1; i1 < hi1; ++i1)
@@ -173,6 +268,7 @@ void max_pool_grad(const KernelArgs& k) {
   per_channel_block(g, pd, [&](int64_t b, int64_t c0, int64_t c1) {
     T best[kChannelBlock];
     int64_t at[kChannelBlock];
+    std::vector<int64_t> cells(static_cast<std::size_t>(g.window));
     const int64_t n = c1 - c0;
     for (int64_t o0 = 0; o0 < g.out[0]; ++o0) {
       int64_t lo0, hi0;
@@ -183,6 +279,24 @@ void max_pool_grad(const KernelArgs& k) {
         for (int64_t o2 = 0; o2 < g.out[2]; ++o2) {
           int64_t lo2, hi2;
           span(g, 2, o2, lo2, hi2);
+          const T* grad = pg + (((b * g.out[0] + o0) * g.out[1] + o1) * g.out[2] + o2) * C + c0;
+          if constexpr (kVectorMax) {
+            // The same rule a register of channels at a time; each lane remembers the
+            // ordinal of its winning cell, whose offset `cells` holds.
+            int64_t count = 0;
+            for (int64_t i0 = lo0; i0 < hi0; ++i0)
+              for (int64_t i1 = lo1; i1 < hi1; ++i1)
+                for (int64_t i2 = lo2; i2 < hi2; ++i2) cells[count++] = cell(g, b, i0, i1, i2) + c0;
+            if (count == 0) continue;  // an empty window (never made by the ops)
+            for (int64_t c = 0; c < n; c += MaxLanes<T>::L) {
+              const auto m = MaxLanes<T>::mask(n - c);
+              int32_t won[MaxLanes<T>::L];
+              MaxLanes<T>::argmax(px + c, cells.data(), count, m, won);
+              const int64_t lanes = std::min<int64_t>(MaxLanes<T>::L, n - c);
+              for (int64_t j = 0; j < lanes; ++j) pd[cells[won[j]] + c + j] += grad[c + j];
+            }
+            continue;
+          }
           bool first = true;
           for (int64_t i0 = lo0; i0 < hi0; ++i0)
             for (int64_t i1 = lo1; i1 < hi1; ++i1)
@@ -202,7 +316,6 @@ void max_pool_grad(const KernelArgs& k) {
                 }
               }
           if (first) continue;  // an empty window (never made by the ops)
-          const T* grad = pg + (((b * g.out[0] + o0) * g.out[1] + o1) * g.out[2] + o2) * C + c0;
           for (int64_t c = 0; c < n; ++c) pd[at[c]] += grad[c];
         }
       }
