@@ -73,11 +73,14 @@ struct MaxLanes;
 template <>
 struct MaxLanes<float> {
   static constexpr int64_t L = 16;
-  static __mmask16 mask(int64_t n) { return n >= L ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
+  static __mmask16 mask(int64_t n) {
+    return n >= L ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u);
+  }
   static __m512 lowest() { return _mm512_set1_ps(-std::numeric_limits<float>::infinity()); }
   static __m512 take(__m512 acc, const float* p, __mmask16 m) {
     const __m512 v = _mm512_maskz_loadu_ps(m, p);
-    const __mmask16 win = _mm512_cmp_ps_mask(v, acc, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    const __mmask16 win =
+        _mm512_cmp_ps_mask(v, acc, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
     return _mm512_mask_blend_ps(win, acc, v);
   }
   static void store(float* p, __m512 v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
@@ -89,9 +92,9 @@ struct MaxLanes<float> {
     __m512i at = _mm512_setzero_si512();
     for (int64_t i = 1; i < count; ++i) {
       const __m512 v = _mm512_maskz_loadu_ps(m, p + cells[i]);
-      const __mmask16 win = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
-                            (_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) &
-                             _mm512_cmp_ps_mask(best, best, _CMP_ORD_Q));
+      const __mmask16 win =
+          _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
+          (_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) & _mm512_cmp_ps_mask(best, best, _CMP_ORD_Q));
       best = _mm512_mask_blend_ps(win, best, v);
       at = _mm512_mask_blend_epi32(win, at, _mm512_set1_epi32(static_cast<int32_t>(i)));
     }
@@ -105,7 +108,8 @@ struct MaxLanes<double> {
   static __m512d lowest() { return _mm512_set1_pd(-std::numeric_limits<double>::infinity()); }
   static __m512d take(__m512d acc, const double* p, __mmask8 m) {
     const __m512d v = _mm512_maskz_loadu_pd(m, p);
-    const __mmask8 win = _mm512_cmp_pd_mask(v, acc, _CMP_GT_OQ) | _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
+    const __mmask8 win =
+        _mm512_cmp_pd_mask(v, acc, _CMP_GT_OQ) | _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
     return _mm512_mask_blend_pd(win, acc, v);
   }
   static void store(double* p, __m512d v, __mmask8 m) { _mm512_mask_storeu_pd(p, m, v); }
@@ -115,9 +119,9 @@ struct MaxLanes<double> {
     __m512i at = _mm512_setzero_si512();
     for (int64_t i = 1; i < count; ++i) {
       const __m512d v = _mm512_maskz_loadu_pd(m, p + cells[i]);
-      const __mmask8 win = _mm512_cmp_pd_mask(v, best, _CMP_GT_OQ) |
-                           (_mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q) &
-                            _mm512_cmp_pd_mask(best, best, _CMP_ORD_Q));
+      const __mmask8 win =
+          _mm512_cmp_pd_mask(v, best, _CMP_GT_OQ) |
+          (_mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q) & _mm512_cmp_pd_mask(best, best, _CMP_ORD_Q));
       best = _mm512_mask_blend_pd(win, best, v);
       at = _mm512_mask_blend_epi64(win, at, _mm512_set1_epi64(i));
     }
