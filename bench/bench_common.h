@@ -1,6 +1,6 @@
 // What every merezha-bench workload shares: the environment knobs of BENCHMARKS.md, the clock,
 // and the CSV line of the contract. The workloads are w0_gemm.cpp, w1_mlp.cpp, w2_cnn.cpp,
-// w3_latency.cpp, w4_small.cpp and w5_lstm.cpp; merezha_bench.cpp picks one by name.
+// w3_latency.cpp, w4_small.cpp, w5_lstm.cpp and c1_classic.cpp; merezha_bench.cpp picks one by name.
 #pragma once
 
 #include <chrono>
@@ -46,5 +46,6 @@ void run_w2();
 void run_w3();
 void run_w4();
 void run_w5();
+void run_c1();
 
 }  // namespace mz::bench

@@ -31,7 +31,7 @@ const std::set<std::string> kInternal = {
     "mz/io/test_files.h",       "mz/io/zip_archive.h",
     "mz/io/h5_weights.h",       "mz/classic/classic_testing.h",
     "mz/classic/linalg.h",      "mz/classic/svg.h",
-    "mz/classic/neurolab/golden_testing.h",
+    "mz/classic/neurolab/golden_testing.h", "mz/classic/neurolab/hopfield_sim.h",
 };
 
 TEST(Umbrella, IncludesEveryPublicHeader) {

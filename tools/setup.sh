@@ -15,7 +15,8 @@ esac
 packages=(
   g++ cmake ninja-build pkg-config ccache
   libopenblas-openmp-dev libdnnl-dev zlib1g-dev libzip-dev libhdf5-dev nlohmann-json3-dev libgraphviz-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev libcli11-dev libyaml-cpp-dev libopenmpi-dev openmpi-bin
+  python3-venv python3-dev
   dataset-fashion-mnist
 )
 missing=()
@@ -36,6 +37,12 @@ if [ "$mode" = main ]; then
   cmake --build --preset release --target fashion_mlp
   exec build/release/bin/fashion_mlp "${@:2}"
 else
+  # The Python package's tests run in a virtual environment of Debian's python3 (build/pyenv,
+  # which python/CMakeLists.txt picks up), with what python/requirements-test.txt lists.
+  if [ ! -x build/pyenv/bin/python ]; then
+    /usr/bin/python3 -m venv build/pyenv
+  fi
+  build/pyenv/bin/pip install -q --disable-pip-version-check -r python/requirements-test.txt
   cmake --preset dev
   cmake --build --preset dev
   ctest --preset dev

@@ -137,6 +137,7 @@ Net newhop(const Matrix& target, std::optional<Transfer> transf, int max_init, d
         for (std::size_t p = 0; p < target.rows(); ++p) acc += target(p, i) * target(p, j);
       l.w[static_cast<std::size_t>(i) * ci + j] = i == j ? 0.0 : acc / ci;
     }
+  l.hebbian = std::make_shared<const HebbianMemory>(HebbianMemory{target, l.w});
   auto r = f.out_minmax();
   return Net(same_rows(ci, r[0], r[1]), ci, {std::move(l)}, {{-1}, {0}}, Trainer{},
              std::nullopt);

@@ -23,6 +23,8 @@ class Random {
   double uniform(double lo, double hi) { return lo + (hi - lo) * rand(); }
   // np.random.randint(lo, hi): uniform integer in [lo, hi) by masked rejection.
   std::int64_t randint(std::int64_t lo, std::int64_t hi);
+  // The MT19937 engine itself, so a caller can copy numpy's global state in and out.
+  std::mt19937& engine() { return mt_; }
 
  private:
   std::mt19937 mt_;

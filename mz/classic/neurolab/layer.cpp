@@ -17,22 +17,6 @@ Matrix ranges(const Transfer& f, int co) {
   return m;
 }
 
-// w_k . u over n values. Long rows use 8 partial sums (as numpy's pairwise sum does), so
-// the loop is not one serial chain of additions; short rows keep the plain order.
-double dot(const double* w, const double* u, int n) {
-  if (n < 32) {
-    double acc = 0;
-    for (int i = 0; i < n; ++i) acc += w[i] * u[i];
-    return acc;
-  }
-  double p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int j = 0; j < 8; ++j) p[j] += w[i + j] * u[i + j];
-  double acc = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
-  for (; i < n; ++i) acc += w[i] * u[i];
-  return acc;
-}
 
 Layer make(LayerKind kind, int ci, int cn, const Transfer& transf) {
   Layer l;
@@ -49,6 +33,23 @@ Layer make(LayerKind kind, int ci, int cn, const Transfer& transf) {
 }
 
 }  // namespace
+
+// Long rows use 8 partial sums (as numpy's pairwise sum does), so
+// the loop is not one serial chain of additions; short rows keep the plain order.
+double detail::row_dot(const double* w, const double* u, int n) {
+  if (n < 32) {
+    double acc = 0;
+    for (int i = 0; i < n; ++i) acc += w[i] * u[i];
+    return acc;
+  }
+  double p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) p[j] += w[i + j] * u[i + j];
+  double acc = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+  for (; i < n; ++i) acc += w[i] * u[i];
+  return acc;
+}
 
 Layer Layer::perceptron(int ci, int cn, const Transfer& transf) {
   Layer l = make(LayerKind::perceptron, ci, cn, transf);
@@ -93,7 +94,7 @@ void Layer::step(const double* x) {
   switch (kind) {
     case LayerKind::perceptron:
       for (int k = 0; k < cn; ++k) {
-        s[k] = dot(w.data() + static_cast<std::size_t>(k) * ci, u, ci) + b[k];
+        s[k] = detail::row_dot(w.data() + static_cast<std::size_t>(k) * ci, u, ci) + b[k];
       }
       transf.apply(s.data(), out.data(), cn);
       break;
@@ -126,7 +127,7 @@ void Layer::step(const double* x) {
       iterations = 0;
       for (int it = 0; it < max_iter; ++it) {
         for (int k = 0; k < cn; ++k)
-          s[k] = dot(w.data() + static_cast<std::size_t>(k) * ci, cur_.data(), ci) + b[k];
+          s[k] = detail::row_dot(w.data() + static_cast<std::size_t>(k) * ci, cur_.data(), ci) + b[k];
         transf.apply(s.data(), o_.data(), cn);
         if (it > 0) {
           double diff = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,13 @@ struct Layer;
 using InitFn = std::function<void(Layer&)>;
 
 enum class LayerKind { perceptron, competitive, recurrent, rbn, linear };
+
+// What newhop stored: the patterns (p, n) of ±1 and the w they built, W = (PᵀP - p I) / n.
+// While a layer's w still equals `w`, Net::sim recalls through the patterns (hopfield_sim.h).
+struct HebbianMemory {
+  Matrix patterns;
+  std::vector<double> w;
+};
 
 // One layer. Parameters in neurolab's flat order (spec §1.3): w then b, or w then conscience
 // for a competitive layer. Fields are public so a run can start from given weights.
@@ -36,6 +44,7 @@ struct Layer {
   std::vector<double> inp, out, s, last_dist;
   int iterations = 0;  // Reccurent: len(outs) of the last step
   std::vector<double> cur_, o_;  // Reccurent: scratch for the iteration (not state)
+  std::shared_ptr<const HebbianMemory> hebbian;  // Reccurent made by newhop; else null
 
   // s = W x + b, y = f(s); initf initwb_reg.
   static Layer perceptron(int ci, int cn, const Transfer& transf);
@@ -59,5 +68,10 @@ struct Layer {
   // The array of parameter `name`, or nullptr when the layer has none.
   std::vector<double>* param(const std::string& name);
 };
+
+namespace detail {
+// w . u over n values, in the order Layer::step sums (for parity with neurolab's numpy sums).
+double row_dot(const double* w, const double* u, int n);
+}  // namespace detail
 
 }  // namespace mz::classic::nl

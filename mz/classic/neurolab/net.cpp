@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "mz/classic/neurolab/hopfield_sim.h"
 #include "mz/core/error.h"
 
 namespace mz::classic::nl {
@@ -86,6 +87,7 @@ Matrix Net::sim(const Matrix& input) {
   if (static_cast<int>(input.cols()) != ci)
     throw ShapeError(str("Net.sim: input width: expected (samples, ", ci, "), got ",
                          input.shape_str(), "."));
+  if (std::optional<Matrix> recalled = detail::hebbian_sim(*this, input)) return *recalled;
   Matrix result(input.rows(), co);
   for (std::size_t r = 0; r < input.rows(); ++r) {
     const std::vector<double>& o = step(input.row(r));

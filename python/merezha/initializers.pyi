@@ -1,0 +1,53 @@
+"""Type stubs of merezha.initializers (python/make_stubs.py writes them)."""
+from typing import Any
+
+from merezha._objects import KerasObject
+
+Initializer = KerasObject
+
+class Zeros(KerasObject):
+    def __init__(self) -> None: ...
+class Ones(KerasObject):
+    def __init__(self) -> None: ...
+class Constant(KerasObject):
+    def __init__(self, value: Any = 0.0) -> None: ...
+class RandomNormal(KerasObject):
+    def __init__(self, mean: Any = 0.0, stddev: Any = 0.05, seed: Any = None) -> None: ...
+class RandomUniform(KerasObject):
+    def __init__(self, minval: Any = -0.05, maxval: Any = 0.05, seed: Any = None) -> None: ...
+class TruncatedNormal(KerasObject):
+    def __init__(self, mean: Any = 0.0, stddev: Any = 0.05, seed: Any = None) -> None: ...
+class GlorotUniform(KerasObject):
+    def __init__(self, seed: Any = None) -> None: ...
+class GlorotNormal(KerasObject):
+    def __init__(self, seed: Any = None) -> None: ...
+class HeUniform(KerasObject):
+    def __init__(self, seed: Any = None) -> None: ...
+class HeNormal(KerasObject):
+    def __init__(self, seed: Any = None) -> None: ...
+class LecunUniform(KerasObject):
+    def __init__(self, seed: Any = None) -> None: ...
+class LecunNormal(KerasObject):
+    def __init__(self, seed: Any = None) -> None: ...
+class Orthogonal(KerasObject):
+    def __init__(self, gain: Any = 1.0, seed: Any = None) -> None: ...
+class Identity(KerasObject):
+    def __init__(self, gain: Any = 1.0) -> None: ...
+class VarianceScaling(KerasObject):
+    def __init__(self, scale: Any = 1.0, mode: Any = 'fan_in', distribution: Any = 'truncated_normal', seed: Any = None) -> None: ...
+IdentityInitializer = Identity
+def get(identifier: Any) -> Any: ...
+zeros = Zeros
+ones = Ones
+constant = Constant
+glorot_uniform = GlorotUniform
+glorot_normal = GlorotNormal
+he_uniform = HeUniform
+he_normal = HeNormal
+lecun_uniform = LecunUniform
+lecun_normal = LecunNormal
+random_normal = RandomNormal
+random_uniform = RandomUniform
+truncated_normal = TruncatedNormal
+orthogonal = Orthogonal
+identity = Identity
