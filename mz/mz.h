@@ -218,3 +218,7 @@
 #include "mz/classic/rbf.h"
 #include "mz/classic/rbm.h"
 #include "mz/classic/som.h"
+
+// plot: line charts, confusion matrices, scatter plots and decision regions as SVG
+#include "mz/plot/chart.h"
+#include "mz/plot/scatter.h"
