@@ -4,8 +4,8 @@
 // of train_wta; newlvq of 20 prototypes on 1000x2 points, 100 epochs; newelm 1-10-1 on a
 // 1000-step sequence, 100 epochs of train_gdx; newhop of 400 neurons storing 20 patterns
 // (build), then recalling 2000 probes with 15% of bits flipped; newp with 3 inputs on 1000
-// samples, 100 epochs of train_delta. goal = -1 so every epoch runs. The data are the same
-// formulas as bench/peers/neurolab_c1.py's; seconds, median of 3 runs.
+// samples, 100 epochs of train_delta. goal = -1 so every epoch runs. The data and settings
+// are bench/c1_neurolab.py's (which times neurolab on them); seconds, median of 3 runs.
 #include <cmath>
 #include <functional>
 #include <numbers>
@@ -90,49 +90,53 @@ void run_c1() {
     net.trainf = nl::train_wta;
     net.train(c, epochs(500));
   });
-  // newlvq: 20 prototypes, two classes split by the line x0 + x1 = 0.
-  nl::Matrix lx = points(n, 3), ly(n, 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    int k = lx.data()[2 * i] + lx.data()[2 * i + 1] > 0 ? 1 : 0;
-    ly.data()[2 * i + k] = 1;
-  }
+  // newlvq: 20 prototypes on newc's points, two classes by the sign of x0 x1.
+  nl::Matrix ly(n, 2);
+  for (std::size_t i = 0; i < n; ++i)
+    ly.data()[2 * i + (c.data()[2 * i] * c.data()[2 * i + 1] > 0 ? 0 : 1)] = 1;
   time_it("newlvq_lvq", [&] {
     nl::Net net = nl::newlvq(square_minmax(2), 20, {0.5, 0.5});
-    net.train(lx, ly, epochs(100));
+    net.train(c, ly, epochs(100));
   });
-  // newelm: 1-10-1 on a 1000-step sequence: input sin(0.05 t), target its square.
+  // newelm: 1-10-1 (tansig, purelin) on sin over 10 periods (1000 steps), target 0.5 cos.
   nl::Matrix ex(n, 1), ey(n, 1);
   for (std::size_t t = 0; t < n; ++t) {
-    ex.data()[t] = std::sin(0.05 * static_cast<double>(t));
-    ey.data()[t] = ex.data()[t] * ex.data()[t];
+    double a = 20 * std::numbers::pi * static_cast<double>(t) / static_cast<double>(n - 1);
+    ex.data()[t] = std::sin(a);
+    ey.data()[t] = 0.5 * std::cos(a);
   }
   time_it("newelm_gdx", [&] {
-    nl::Net net = nl::newelm(square_minmax(1), {10, 1});
-    net.train(ex, ey, epochs(100));
+    nl::Net net = nl::newelm(square_minmax(1), {10, 1}, {nl::TanSig(), nl::PureLin()});
+    nl::TrainOptions o = epochs(100);
+    o.lr = 2e-4;
+    net.train(ex, ey, o);
   });
   // newhop: 400 neurons, 20 random ±1 patterns; 2000 probes, each a pattern with 15% flipped.
   const std::size_t cells = 400, stored = 20, probes = 2000;
   nl::Matrix patterns(stored, cells), probe(probes, cells);
   for (std::size_t p = 0; p < stored; ++p)
     for (std::size_t j = 0; j < cells; ++j)
-      patterns.data()[p * cells + j] = uniform(p * cells + j, 4) < 0.5 ? -1 : 1;
+      patterns.data()[p * cells + j] = uniform(p * cells + j, 3) < 0.5 ? -1 : 1;
   for (std::size_t q = 0; q < probes; ++q)
     for (std::size_t j = 0; j < cells; ++j) {
       double v = patterns.data()[(q % stored) * cells + j];
-      probe.data()[q * cells + j] = uniform(q * cells + j, 5) < 0.15 ? -v : v;
+      probe.data()[q * cells + j] = uniform(q * cells + j, 4) < 0.15 ? -v : v;
     }
   time_it("newhop_build", [&] { nl::newhop(patterns); });
   nl::Net hop = nl::newhop(patterns);
   time_it("newhop_recall", [&] { hop.sim(probe); });
-  // newp: 3 inputs, 1000 samples, target x0 + x1 - x2 > 0.
-  nl::Matrix px(n, 3), py(n, 1);
+  // newp: 3 inputs (two points and their product), target x . (1, -2, 0.5) > 0.1.
+  nl::Matrix pp = points(n, 5), px(n, 3), py(n, 1);
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < 3; ++j) px.data()[3 * i + j] = 2 * uniform(3 * i + j, 6) - 1;
-    py.data()[i] = px.data()[3 * i] + px.data()[3 * i + 1] - px.data()[3 * i + 2] > 0 ? 1 : 0;
+    double x0 = pp.data()[2 * i], x1 = pp.data()[2 * i + 1];
+    px.data()[3 * i] = x0, px.data()[3 * i + 1] = x1, px.data()[3 * i + 2] = x0 * x1;
+    py.data()[i] = x0 - 2 * x1 + 0.5 * x0 * x1 > 0.1 ? 1 : 0;
   }
   time_it("newp_delta", [&] {
     nl::Net net = nl::newp(square_minmax(3), 1);
-    net.train(px, py, epochs(100));
+    nl::TrainOptions o = epochs(100);
+    o.lr = 0.01;
+    net.train(px, py, o);
   });
 }
 

@@ -1,7 +1,7 @@
 // .npy reader and writer. The reader parses the preamble and the header's Python dict literal,
 // checks the promised size against what the file holds before allocating, then reads the data
 // straight into the tensor (native order, C order, same width) or converts it element by
-// element (byte swap, widening, Fortran -> C order). .npz archives go through libzip.
+// element (byte swap, widening, Fortran -> C order). .npz archives are zip_archive.h's.
 #include "mz/io/npy.h"
 
 #include <fcntl.h>
@@ -13,13 +13,9 @@
 #include <cstring>
 #include <functional>
 #include <limits>
-#include <set>
 
 #include "mz/io/file.h"
-
-#ifdef MZ_HAVE_LIBZIP
-#include <zip.h>
-#endif
+#include "mz/io/zip_archive.h"
 
 namespace mz::io {
 
@@ -544,119 +540,21 @@ void write_npy(const std::string& path, const Tensor& t) {
                             who);
 }
 
-// ----- .npz -----
-
-namespace {
-
-// Past this many bytes and this ratio to its compressed size, a member is refused unread
-// (a zip bomb; specs/reliability.md F3).
-constexpr uint64_t kBombFloorBytes = uint64_t{256} << 20;
-constexpr uint64_t kMaxZipRatio = 100;
-
-#ifdef MZ_HAVE_LIBZIP
-std::string zip_code_message(int code) {
-  zip_error_t e;
-  zip_error_init_with_code(&e, code);
-  std::string msg = zip_error_strerror(&e);
-  zip_error_fini(&e);
-  return msg;
-}
-
-// Owns an archive opened for reading; discards it (no write back) at the end.
-struct Archive {
-  zip_t* za = nullptr;
-  ~Archive() {
-    if (za) zip_discard(za);
-  }
-};
-
-// Owns an open member.
-struct Member {
-  zip_file_t* zf = nullptr;
-  ~Member() {
-    if (zf) zip_fclose(zf);
-  }
-};
-
-// Reads member `index` (of `size` bytes) whole; FormatError on CRC or inflate errors.
-std::vector<uint8_t> read_member(zip_t* za, zip_uint64_t index, uint64_t size,
-                                 const std::string& who) {
-  Member m{zip_fopen_index(za, index, 0)};
-  if (!m.zf) throw FormatError(str(who, ": cannot open the member: ", zip_strerror(za), "."));
-  std::vector<uint8_t> bytes(size);
-  uint64_t done = 0;
-  for (;;) {
-    uint8_t spare;  // reading past the end makes libzip check the CRC
-    void* dst = done < size ? static_cast<void*>(bytes.data() + done) : &spare;
-    zip_uint64_t want = done < size ? size - done : 1;
-    zip_int64_t got = zip_fread(m.zf, dst, want);
-    if (got < 0)
-      throw FormatError(str(who, ": corrupt data near byte ", done,
-                            " of the member: ", zip_file_strerror(m.zf), "."));
-    if (got == 0) break;
-    if (done >= size)
-      throw FormatError(str(who, ": the member holds more than the ", size,
-                            " bytes its directory entry declares."));
-    done += static_cast<uint64_t>(got);
-  }
-  if (done < size)
-    throw FormatError(str(who, ": the member ends at byte ", done,
-                          ", its directory entry "
-                          "declares ",
-                          size, "."));
-  return bytes;
-}
-#endif
-
-}  // namespace
+// ----- .npz: a zip archive of .npy members (zip_archive.h) -----
 
 std::map<std::string, Tensor> read_npz(const std::string& path) {
   const std::string who = detail::who_file("read_npz", path);
-#ifdef MZ_HAVE_LIBZIP
-  const uint64_t file_bytes = detail::file_size(path, who);
-  int code = 0;
-  Archive a{zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code)};
-  if (!a.za) {
-    if (code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT)
-      throw IoError(str(who, ": cannot open the file: ", zip_code_message(code), "."));
-    throw FormatError(str(who, ": not a valid zip archive (", file_bytes,
-                          " bytes): ", zip_code_message(code), "."));
-  }
   std::map<std::string, Tensor> out;
-  const zip_int64_t count = zip_get_num_entries(a.za, 0);
-  for (zip_int64_t i = 0; i < count; ++i) {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(a.za, static_cast<zip_uint64_t>(i), 0, &st) != 0 ||
-        !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
-      throw FormatError(
-          str(who, ": directory entry ", i, " is unreadable: ", zip_strerror(a.za), "."));
-    const std::string name = st.name;
-    const std::string member = str(who, ": member \"", name, "\"");
-    if (name.size() < 5 || name.compare(name.size() - 4, 4, ".npy") != 0)
+  for (const detail::ZipMember& m : detail::read_zip(path, who)) {
+    const std::string member = str(who, ": member \"", m.name, "\"");
+    if (m.name.size() < 5 || m.name.compare(m.name.size() - 4, 4, ".npy") != 0)
       throw FormatError(str(member, ": expected only .npy members in a .npz archive."));
-    const std::string key = name.substr(0, name.size() - 4);
-    if (out.count(key)) throw FormatError(str(member, ": the archive holds it twice."));
-    const uint64_t packed = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-    if (st.size > kBombFloorBytes && st.size / kMaxZipRatio > packed)
-      throw FormatError(str(member, ": declares ", st.size, " bytes from ", packed,
-                            " compressed (more than ", kMaxZipRatio,
-                            "x): refusing a likely zip bomb."));
-    if (st.size > file_bytes * 1032 + 1024)  // deflate cannot expand more than 1032x
-      throw FormatError(str(member, ": declares ", st.size, " bytes, more than a ", file_bytes,
-                            "-byte archive can hold."));
-    std::vector<uint8_t> bytes = read_member(a.za, static_cast<zip_uint64_t>(i), st.size, member);
-    detail::NpySource src{bytes.size(), [&](uint64_t offset, void* dst, uint64_t n) {
-                            std::memcpy(dst, bytes.data() + offset, n);
+    detail::NpySource src{m.bytes.size(), [&](uint64_t offset, void* dst, uint64_t n) {
+                            std::memcpy(dst, m.bytes.data() + offset, n);
                           }};
-    out.emplace(key, detail::decode_npy(src, member));
+    out.emplace(m.name.substr(0, m.name.size() - 4), detail::decode_npy(src, member));
   }
   return out;
-#else
-  throw BackendError(str(who,
-                         ": merezha was built without libzip: install libzip-dev and "
-                         "rebuild, or save the arrays as .npy files."));
-#endif
 }
 
 void write_npz(const std::string& path, const std::map<std::string, Tensor>& arrays,
@@ -667,67 +565,20 @@ void write_npz(const std::string& path, const std::map<std::string, Tensor>& arr
       throw ValueError(
           str(who, ": array names must be non-empty and hold no '/' or '\\', got \"", key, "\"."));
   }
-#ifdef MZ_HAVE_LIBZIP
   // Members are built in memory, the archive too; then one atomic write.
-  std::vector<std::string> members;
+  std::vector<detail::ZipMember> members;
   members.reserve(arrays.size());
   for (const auto& [key, t] : arrays) {
     Tensor h = detail::host_contiguous(t);
-    std::string bytes = detail::npy_preamble(h.dtype(), h.shape());
+    std::string pre = detail::npy_preamble(h.dtype(), h.shape());
     std::size_t n = static_cast<std::size_t>(h.numel()) * dtype_size(h.dtype());
-    if (n) bytes.append(static_cast<const char*>(h.raw_data()), n);
-    members.push_back(std::move(bytes));
+    std::vector<uint8_t> bytes(pre.begin(), pre.end());
+    const auto* data = static_cast<const uint8_t*>(h.raw_data());
+    if (n) bytes.insert(bytes.end(), data, data + n);
+    members.push_back({key + ".npy", std::move(bytes)});
   }
-  zip_error_t err;
-  zip_error_init(&err);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &err);
-  if (!buffer)
-    throw IoError(str(who, ": cannot make a zip buffer: ", zip_error_strerror(&err), "."));
-  zip_t* za = zip_open_from_source(buffer, ZIP_TRUNCATE, &err);
-  if (!za) {
-    zip_source_free(buffer);
-    throw IoError(str(who, ": cannot start the zip archive: ", zip_error_strerror(&err), "."));
-  }
-  zip_source_keep(buffer);  // survives zip_close, which writes the archive into it
-  auto fail = [&](const std::string& what) {
-    std::string msg = str(who, ": ", what, ": ", zip_strerror(za), ".");
-    zip_discard(za);
-    zip_source_free(buffer);
-    throw IoError(msg);
-  };
-  std::size_t i = 0;
-  for (const auto& [key, t] : arrays) {
-    const std::string& bytes = members[i++];
-    zip_source_t* s = zip_source_buffer(za, bytes.data(), bytes.size(), 0);
-    if (!s) fail(str("cannot add \"", key, ".npy\""));
-    zip_int64_t index = zip_file_add(za, (key + ".npy").c_str(), s, ZIP_FL_ENC_UTF_8);
-    if (index < 0) {
-      zip_source_free(s);
-      fail(str("cannot add \"", key, ".npy\""));
-    }
-    auto idx = static_cast<zip_uint64_t>(index);
-    if (zip_set_file_compression(za, idx, options.compressed ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0) ||
-        zip_file_set_mtime(za, idx, 315532800 + 86400, 0))  // 1980-01-02: reproducible bytes
-      fail(str("cannot set up \"", key, ".npy\""));
-  }
-  if (zip_close(za) != 0) fail("cannot finish the zip archive");
-  std::vector<uint8_t> image;
-  zip_stat_t st;
-  zip_stat_init(&st);
-  bool ok = zip_source_stat(buffer, &st) == 0 && zip_source_open(buffer) == 0;
-  if (ok) {
-    image.resize(st.size);
-    ok = zip_source_read(buffer, image.data(), st.size) == static_cast<zip_int64_t>(st.size);
-    zip_source_close(buffer);
-  }
-  zip_source_free(buffer);
-  if (!ok) throw IoError(str(who, ": cannot read back the zip archive from memory."));
+  std::vector<uint8_t> image = detail::make_zip(members, who, options.compressed);
   detail::write_file_atomic(path, {{image.data(), image.size()}}, who);
-#else
-  throw BackendError(str(who,
-                         ": merezha was built without libzip: install libzip-dev and "
-                         "rebuild, or save the arrays as .npy files."));
-#endif
 }
 
 }  // namespace mz::io

@@ -22,7 +22,7 @@ constexpr uint64_t kMaxZipRatio = 100;
 [[noreturn]] void no_libzip(const std::string& who) {
   throw BackendError(str(who,
                          ": merezha was built without libzip: install libzip-dev and rebuild "
-                         "(.keras files are zip archives)."));
+                         "(.keras and .npz files are zip archives)."));
 }
 #endif
 
@@ -152,7 +152,8 @@ std::vector<ZipMember> read_zip(const std::string& path, const std::string& who)
 #endif
 }
 
-std::vector<uint8_t> make_zip(const std::vector<ZipMember>& members, const std::string& who) {
+std::vector<uint8_t> make_zip(const std::vector<ZipMember>& members, const std::string& who,
+                              bool deflate) {
 #ifdef MZ_HAVE_LIBZIP
   zip_error_t err;
   zip_error_init(&err);
@@ -180,7 +181,7 @@ std::vector<uint8_t> make_zip(const std::vector<ZipMember>& members, const std::
       fail(str("cannot add \"", m.name, "\""));
     }
     auto idx = static_cast<zip_uint64_t>(index);
-    if (zip_set_file_compression(za, idx, ZIP_CM_STORE, 0) ||
+    if (zip_set_file_compression(za, idx, deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0) ||
         zip_file_set_mtime(za, idx, 315532800 + 86400, 0))  // 1980-01-02: reproducible bytes
       fail(str("cannot set up \"", m.name, "\""));
   }
@@ -198,7 +199,7 @@ std::vector<uint8_t> make_zip(const std::vector<ZipMember>& members, const std::
   if (!ok) throw IoError(str(who, ": cannot read back the zip archive from memory."));
   return image;
 #else
-  (void)members;
+  (void)members, (void)deflate;
   no_libzip(who);
 #endif
 }

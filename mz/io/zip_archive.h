@@ -1,5 +1,5 @@
-// Zip containers in memory (the .keras archive): read every member of a file with the zip-bomb,
-// duplicate-name and path-traversal checks of specs/formats.md A1.1, and build an archive
+// Zip containers in memory (.keras and .npz archives): read every member of a file with the
+// zip-bomb, duplicate-name and path-traversal checks of specs/formats.md A1.1, and build an archive
 // image from named members. Needs libzip; without it both throw BackendError.
 #pragma once
 
@@ -25,8 +25,10 @@ bool have_libzip();
 // 256 MiB, two members of one name, or a name that is absolute or holds ".." or '\\'.
 std::vector<ZipMember> read_zip(const std::string& path, const std::string& who);
 
-// The bytes of a zip archive holding `members` in order, stored (not deflated), with a fixed
-// date, so equal members give equal bytes. Throws IoError naming `who` if libzip fails.
-std::vector<uint8_t> make_zip(const std::vector<ZipMember>& members, const std::string& who);
+// The bytes of a zip archive holding `members` in order, stored (or deflated when `deflate`),
+// with a fixed date, so equal members give equal bytes. Throws IoError naming `who` if libzip
+// fails.
+std::vector<uint8_t> make_zip(const std::vector<ZipMember>& members, const std::string& who,
+                              bool deflate = false);
 
 }  // namespace mz::io::detail

@@ -15,7 +15,8 @@ std::optional<Matrix> hebbian_sim(Net& net, const Matrix& input) {
   Layer& l = net.layers[0];
   // Only the sign of s matters to a hard limit, so values near 0 can be summed again in
   // Layer::step's order and the outputs match stepping exactly; other transfers step.
-  const bool hard = l.transf.kind() == TransferKind::hardlims || l.transf.kind() == TransferKind::hardlim;
+  const bool hard =
+      l.transf.kind() == TransferKind::hardlims || l.transf.kind() == TransferKind::hardlim;
   if (!hard || l.kind != LayerKind::recurrent || !l.hebbian || l.w.size() != l.hebbian->w.size() ||
       std::memcmp(l.w.data(), l.hebbian->w.data(), l.w.size() * sizeof(double)) != 0)
     return std::nullopt;
