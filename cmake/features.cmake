@@ -79,6 +79,33 @@ else()
 endif()
 mz_feature("Graphviz (plot_model SVG)" MZ_HAVE_GRAPHVIZ "apt-get install libgraphviz-dev")
 
+# MPI (Debian libopenmpi-dev + openmpi-bin): data-parallel training across processes (mz/dist/).
+find_package(MPI COMPONENTS C QUIET)
+if(MPI_C_FOUND)
+  set(MZ_HAVE_MPI ON)
+else()
+  set(MZ_HAVE_MPI OFF)
+endif()
+mz_feature("MPI (data-parallel training)" MZ_HAVE_MPI "apt-get install libopenmpi-dev openmpi-bin")
+
+# protobuf (Debian libprotobuf-dev + protobuf-compiler) and ONNX (Debian libonnx-dev): ONNX
+# export (io/onnx_export.cpp, io/onnx_layers.cpp; specs/formats.md A2.7).
+find_package(Protobuf QUIET)
+if(Protobuf_FOUND AND Protobuf_PROTOC_EXECUTABLE)
+  set(MZ_HAVE_PROTOBUF ON)
+else()
+  set(MZ_HAVE_PROTOBUF OFF)
+endif()
+mz_feature("protobuf + protoc" MZ_HAVE_PROTOBUF "apt-get install libprotobuf-dev protobuf-compiler")
+set(MZ_HAVE_ONNX OFF)
+if(Protobuf_FOUND)
+  find_package(ONNX CONFIG QUIET)
+  if(ONNX_FOUND AND TARGET onnx AND TARGET onnx_proto)
+    set(MZ_HAVE_ONNX ON)
+  endif()
+endif()
+mz_feature("ONNX export" MZ_HAVE_ONNX "apt-get install libonnx-dev libprotobuf-dev")
+
 # nlohmann-json: Keras configs (required: layers and models are JSON-configured).
 find_package(nlohmann_json 3 REQUIRED)
 

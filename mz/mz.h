@@ -19,6 +19,13 @@
 #include "mz/autograd/gradcheck.h"
 #include "mz/ops/ops.h"
 
+// dist: communicators for data-parallel training (MPI, in-process), and nn's use of them
+#include "mz/dist/communicator.h"
+#include "mz/dist/in_process.h"
+#include "mz/dist/mpi_communicator.h"
+#include "mz/nn/data_parallel.h"
+#include "mz/nn/distributed_optimizer.h"
+
 // nn: models, the functional API, initializers, regularizers, constraints, plots
 #include "mz/nn/config.h"
 #include "mz/nn/constraints.h"
@@ -189,6 +196,7 @@
 #include "mz/nn/callbacks/model_checkpoint.h"
 #include "mz/nn/callbacks/progbar_logger.h"
 #include "mz/nn/callbacks/reduce_lr_on_plateau.h"
+#include "mz/nn/callbacks/tensorboard.h"
 #include "mz/nn/callbacks/terminate_on_nan.h"
 
 // io: data files, Keras model files
@@ -197,6 +205,8 @@
 #include "mz/io/idx.h"
 #include "mz/io/keras_file.h"
 #include "mz/io/npy.h"
+#include "mz/io/onnx_export.h"
+#include "mz/io/tensorboard_events.h"
 
 // classic: the textbook networks, and neurolab's API
 #include "mz/classic/bam.h"

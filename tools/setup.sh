@@ -16,7 +16,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libopenblas-openmp-dev libdnnl-dev zlib1g-dev libzip-dev libhdf5-dev nlohmann-json3-dev libgraphviz-dev
   libgtest-dev libbenchmark-dev libcli11-dev libyaml-cpp-dev libopenmpi-dev openmpi-bin
-  python3-venv python3-dev
+  libprotobuf-dev protobuf-compiler libonnx-dev python3-venv python3-dev
   dataset-fashion-mnist
 )
 missing=()

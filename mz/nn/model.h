@@ -23,6 +23,10 @@ namespace detail {
 class CallbackList;
 class Graph;
 }
+namespace dist {
+class Communicator;
+}
+class DistributedOptimizer;
 
 // One tensor or several, in order (a model's inputs or targets): fit(x, y) and
 // fit({x1, x2}, {y1, y2}).
@@ -66,6 +70,9 @@ struct FitOptions {
   int initial_epoch = 0;
   // Batches per epoch; 0 means the whole data set.
   int64_t steps_per_epoch = 0;
+  // Data-parallel training over these ranks (dist::init()); null: this process alone. Every
+  // rank passes the same data; batch_size is the global batch (docs/distributed.md).
+  std::shared_ptr<dist::Communicator> communicator;
 };
 
 struct EvaluateOptions {
@@ -210,6 +217,7 @@ class Model : public Layer {
   std::vector<double> output_loss_total_;       // per output, when there are several
   std::vector<VariablePtr> step_vars_;           // trainable weights run_step updates
   bool step_vars_valid_ = false;
+  std::shared_ptr<DistributedOptimizer> distributed_;  // set while a distributed fit runs
 };
 
 // A linear stack of layers: Sequential({Input({784}), L::Dense(10)}).

@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "mz/core/grad_mode.h"
+#include "mz/nn/data_parallel.h"
 #include "mz/nn/callbacks/callback_list.h"
+#include "mz/nn/distributed_optimizer.h"
 #include "mz/nn/functional.h"
 #include "mz/nn/model.h"
 #include "mz/nn/model_utils.h"
@@ -115,7 +117,10 @@ void Model::run_step(const std::vector<Tensor>& xs, const std::vector<Tensor>& y
     if (!step_vars_.empty() && loss.requires_grad()) {
       for (const VariablePtr& v : step_vars_) v->value.zero_grad();
       loss.backward();
-      optimizer_->apply_gradients(step_vars_);
+      if (distributed_)  // averages the gradients over the ranks first
+        distributed_->apply_gradients(step_vars_);
+      else
+        optimizer_->apply_gradients(step_vars_);
       for (const VariablePtr& v : step_vars_) v->value.zero_grad();  // frees them for reuse
     }
   }
@@ -149,6 +154,20 @@ void Model::resolve_metrics(const std::vector<Tensor>& ys, const std::vector<Ten
 
 History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
   check_compiled(*this, "Model.fit");
+  if (o.communicator && !distributed_) {  // data-parallel: the fit below, on every rank
+    std::shared_ptr<dist::Communicator> comm = std::move(o.communicator);
+    distributed_ = std::make_shared<DistributedOptimizer>(optimizer_, comm);
+    try {
+      History history = fit(x_in, y_in, std::move(o));
+      distributed_.reset();
+      return history;
+    } catch (...) {
+      distributed_.reset();
+      dist::detail::fail(*comm, std::current_exception());  // ends the other ranks
+      throw;
+    }
+  }
+  dist::Communicator* comm = distributed_ ? distributed_->communicator().get() : nullptr;
   check_batch_size("Model.fit", o.batch_size);
   check_data("Model.fit", x_in, y_in, o.sample_weight);
   if (!o.class_weight.empty() && o.sample_weight.defined())
@@ -197,6 +216,15 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
     sw = cast(class_weights_to_sample_weights(y[0], o.class_weight), weight_dtype);
   }
 
+  if (comm) {  // every rank holds the whole data set and trains on its shard of each batch
+    dist::detail::check_fit_arguments(*comm, x[0].size(0), o);
+    const int64_t kept = dist::detail::samples_kept(*comm, x[0].size(0), o.batch_size);
+    x = rows(x, 0, kept);
+    y = rows(y, 0, kept);
+    if (sw.defined()) sw = sw.slice(0, 0, kept);
+    o.callbacks = dist::detail::rank_callbacks(*comm, o.callbacks);
+    if (comm->rank() != 0) o.verbose = 0;
+  }
   Batches data(x, y, sw, o.batch_size);
   const int64_t num_batches = data.count();
   const int64_t steps = o.steps_per_epoch > 0 ? o.steps_per_epoch : num_batches;
@@ -207,6 +235,10 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
   stop_training = false;
   step_vars_valid_ = false;
   callbacks.on_train_begin(kNoLogs);
+  if (comm) {  // after on_train_begin, so a restore on rank 0 reaches every rank
+    dist::detail::check_same_model(*comm, *this);
+    dist::detail::broadcast_fit_state(*comm, *this);
+  }
   Logs training_logs, batch_logs;
   // A pass over the data lasts one epoch, or with steps_per_epoch continues into the next
   // epochs until it runs out (Keras's EpochIterator); a new pass draws a new permutation.
@@ -243,17 +275,21 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
         new_pass = false;
       }
       if (seen >= num_batches) break;  // steps_per_epoch ran past the data
+      if (comm) comm->set_step(str("epoch ", epoch + 1, ", step ", step + 1));  // for messages
       callbacks.on_train_batch_begin(step, kNoLogs);
       data.get(seen, xb, yb, swb);
+      if (comm) dist::detail::take_shard(*distributed_, xb, yb, swb);
       run_step(xb, yb, swb, /*training=*/true);
       ++seen;
       ++ran;
       write_logs(batch_logs);
+      if (comm) dist::detail::average_logs(*comm, batch_logs, loss_count_);
       fit_position.epoch = epoch;
       fit_position.batch = step + 1;
       fit_position.pass_batch = seen;
       fit_position.pass_open = true;
       callbacks.on_train_batch_end(step, batch_logs);
+      if (comm) stop_training = dist::detail::agree_stop(*comm, stop_training);
       if (stop_training) break;
     }
     if (o.steps_per_epoch <= 0 || seen >= num_batches) new_pass = true;
@@ -267,12 +303,14 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
 
     // Keras: the metric results, unless no batch ran (then the empty logs of no step).
     Logs epoch_logs = ran > 0 ? get_metrics_result() : Logs();
+    if (comm && ran > 0) dist::detail::average_logs(*comm, epoch_logs, loss_count_);
     if (validate) {
       Logs val_logs = run_evaluate(val_x, val_y, val_sw, o.batch_size, callbacks);
       for (const auto& [key, value] : val_logs) epoch_logs["val_" + key] = value;
     }
     callbacks.on_epoch_end(epoch, epoch_logs);
     training_logs = std::move(epoch_logs);
+    if (comm) stop_training = dist::detail::agree_stop(*comm, stop_training);
     if (stop_training) break;
   }
   callbacks.on_train_end(training_logs);
