@@ -34,7 +34,9 @@ std::optional<Matrix> hebbian_sim(Net& net, const Matrix& input) {
   for (int64_t i = 0; i < rows; ++i) which[i] = i;
   Matrix result(input.rows(), n);
   std::vector<double> last_u(n);  // the state the last row's final pass started from
-  std::vector<double> s(n), o(n);
+  std::vector<double> o(n);
+  const double inv_n = 1.0 / static_cast<double>(n);
+  const double low = l.transf.kind() == TransferKind::hardlims ? -1.0 : 0.0;  // f(s <= 0)
 
   int64_t active = rows;
   for (int it = 0; it < l.max_iter && active > 0; ++it) {
@@ -48,20 +50,20 @@ std::optional<Matrix> hebbian_sim(Net& net, const Matrix& input) {
       const double* gi = gd + i * n;
       double mass = 0;  // sum |u|: bounds the rounding of both ways of summing
       for (int64_t k = 0; k < n; ++k) mass += std::abs(ui[k]);
+      const double tol = 1e-9 * mass * (1.0 + static_cast<double>(p));
+      // s = W u + b, then the hard limit; a value within rounding of 0 is summed again as
+      // Layer::step sums it, so its sign is stepping's. diff: Layer::step's change test.
+      double diff = 0;
       for (int64_t k = 0; k < n; ++k) {
-        s[k] = (gi[k] - static_cast<double>(p) * ui[k]) / static_cast<double>(n) + l.b[k];
-        if (std::abs(s[k]) <= 1e-9 * (mass * (1.0 + static_cast<double>(p)) + std::abs(l.b[k])))
-          s[k] = detail::row_dot(l.w.data() + k * n, ui, static_cast<int>(n)) + l.b[k];
+        double sk = (gi[k] - static_cast<double>(p) * ui[k]) * inv_n + l.b[k];
+        if (std::abs(sk) <= tol + 1e-9 * std::abs(l.b[k]))
+          sk = detail::row_dot(l.w.data() + k * n, ui, static_cast<int>(n)) + l.b[k];
+        o[k] = sk > 0 ? 1.0 : low;
+        diff += std::abs(o[k] - ui[k]);
       }
-      l.transf.apply(s.data(), o.data(), static_cast<int>(n));
       // Layer::step's rule: stop once a later pass changes the state by at most delta
       // (iterations = that pass's index), or after max_iter passes (iterations = max_iter).
-      bool converged = false;
-      if (it > 0) {
-        double diff = 0;
-        for (int64_t k = 0; k < n; ++k) diff += std::abs(o[k] - ui[k]);
-        converged = diff <= l.delta;
-      }
+      const bool converged = it > 0 && diff <= l.delta;
       const bool done = converged || it + 1 == l.max_iter;
       const int64_t row = which[i];
       iterations[row] = converged ? it : it + 1;
