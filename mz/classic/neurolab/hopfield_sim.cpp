@@ -27,56 +27,89 @@ std::optional<Matrix> hebbian_sim(Net& net, const Matrix& input) {
 
   Tensor pt = Tensor::empty({p, n}, f64);
   std::copy(patterns.data(), patterns.data() + p * n, pt.data<double>());
-  // cur: the state of every probe still iterating, packed; which[i]: its row in the input.
-  Tensor cur = Tensor::empty({rows, n}, f64);
-  std::copy(input.data(), input.data() + rows * n, cur.data<double>());
-  std::vector<int64_t> which(rows), iterations(rows, 0);
-  for (int64_t i = 0; i < rows; ++i) which[i] = i;
+  Tensor ptt = pt.mT().contiguous();  // (n, p)
   Matrix result(input.rows(), n);
+  std::vector<int64_t> iterations(rows, 0);
   std::vector<double> last_u(n);  // the state the last row's final pass started from
   std::vector<double> o(n);
   const double inv_n = 1.0 / static_cast<double>(n);
   const double low = l.transf.kind() == TransferKind::hardlims ? -1.0 : 0.0;  // f(s <= 0)
 
-  int64_t active = rows;
-  for (int it = 0; it < l.max_iter && active > 0; ++it) {
-    Tensor u = cur.slice(0, 0, active);
-    Tensor g = matmul(matmul(u, pt.mT()), pt);  // (active, n): Pᵀ P u per probe
-    const double* gd = g.data<double>();
-    double* ud = cur.data<double>();
-    int64_t kept = 0;
-    for (int64_t i = 0; i < active; ++i) {
-      const double* ui = ud + i * n;
-      const double* gi = gd + i * n;
-      double mass = 0;  // sum |u|: bounds the rounding of both ways of summing
-      for (int64_t k = 0; k < n; ++k) mass += std::abs(ui[k]);
-      const double tol = 1e-9 * mass * (1.0 + static_cast<double>(p));
-      // s = W u + b, then the hard limit; a value within rounding of 0 is summed again as
-      // Layer::step sums it, so its sign is stepping's. diff: Layer::step's change test.
-      double diff = 0;
-      for (int64_t k = 0; k < n; ++k) {
-        double sk = (gi[k] - static_cast<double>(p) * ui[k]) * inv_n + l.b[k];
-        if (std::abs(sk) <= tol + 1e-9 * std::abs(l.b[k]))
-          sk = detail::row_dot(l.w.data() + k * n, ui, static_cast<int>(n)) + l.b[k];
-        o[k] = sk > 0 ? 1.0 : low;
-        diff += std::abs(o[k] - ui[k]);
+  // Blocks of probes, so the state and the products stay in cache; within a block, cur holds
+  // the probes still iterating, packed, and which[i] the input row of cur's row i.
+  const int64_t block = std::min<int64_t>(rows, 256);
+  Tensor cur = Tensor::empty({block, n}, f64);
+  std::vector<int64_t> which(block);
+  for (int64_t first = 0; first < rows; first += block) {
+    int64_t active = std::min(block, rows - first);
+    std::copy(input.row(first), input.row(first) + active * n, cur.data<double>());
+    for (int64_t i = 0; i < active; ++i) which[i] = first + i;
+    for (int it = 0; it < l.max_iter && active > 0; ++it) {
+      Tensor u = cur.slice(0, 0, active);
+      Tensor g = matmul(matmul(u, ptt), pt);  // (active, n): Pᵀ P u per probe
+      const double* gd = g.data<double>();
+      double* ud = cur.data<double>();
+      int64_t kept = 0;
+      for (int64_t i = 0; i < active; ++i) {
+        const double* ui = ud + i * n;
+        const double* gi = gd + i * n;
+        double mass[4] = {0, 0, 0, 0};  // sum |u|: bounds the rounding of both sums
+        int64_t k = 0;
+        for (; k + 4 <= n; k += 4)
+          for (int j = 0; j < 4; ++j) mass[j] += std::abs(ui[k + j]);
+        for (; k < n; ++k) mass[0] += std::abs(ui[k]);
+        const double tol =
+            1e-9 * ((mass[0] + mass[1]) + (mass[2] + mass[3])) * (1.0 + static_cast<double>(p));
+        // s = W u + b, then the hard limit; a value within rounding of 0 is summed again as
+        // Layer::step sums it, so its sign is stepping's.
+        bool ties = false;
+        {  // restrict: o, u, g and b never overlap, so this loop vectorises
+          double* __restrict op = o.data();
+          const double* __restrict up = ui;
+          const double* __restrict gp = gi;
+          const double* __restrict bp = l.b.data();
+          const double pd = static_cast<double>(p);
+          for (k = 0; k < n; ++k) {
+            const double sk = (gp[k] - pd * up[k]) * inv_n + bp[k];
+            ties |= std::abs(sk) <= tol + 1e-9 * std::abs(bp[k]);
+            op[k] = sk > 0 ? 1.0 : low;
+          }
+        }
+        if (ties)
+          for (k = 0; k < n; ++k) {
+            const double sk = (gi[k] - static_cast<double>(p) * ui[k]) * inv_n + l.b[k];
+            if (std::abs(sk) <= tol + 1e-9 * std::abs(l.b[k]))
+              o[k] = detail::row_dot(l.w.data() + k * n, ui, static_cast<int>(n)) + l.b[k] > 0
+                         ? 1.0
+                         : low;
+          }
+        // Layer::step's change test: sum |o - u| <= delta, in its order (with delta 0, the
+        // same as "nothing changed").
+        bool small_change = true;
+        if (l.delta == 0) {
+          for (k = 0; k < n; ++k) small_change &= o[k] == ui[k];
+        } else {
+          double diff = 0;
+          for (k = 0; k < n; ++k) diff += std::abs(o[k] - ui[k]);
+          small_change = diff <= l.delta;
+        }
+        // Layer::step's rule: stop once a later pass changes the state by at most delta
+        // (iterations = that pass's index), or after max_iter passes (iterations = max_iter).
+        const bool converged = it > 0 && small_change;
+        const bool done = converged || it + 1 == l.max_iter;
+        const int64_t row = which[i];
+        iterations[row] = converged ? it : it + 1;
+        if (done) {
+          std::copy(o.begin(), o.end(), result.row(row));
+          if (row == rows - 1) std::copy(ui, ui + n, last_u.begin());
+        } else {
+          // The next state of the probes still iterating, packed at the front of cur.
+          std::copy(o.begin(), o.end(), ud + kept * n);
+          which[kept++] = row;
+        }
       }
-      // Layer::step's rule: stop once a later pass changes the state by at most delta
-      // (iterations = that pass's index), or after max_iter passes (iterations = max_iter).
-      const bool converged = it > 0 && diff <= l.delta;
-      const bool done = converged || it + 1 == l.max_iter;
-      const int64_t row = which[i];
-      iterations[row] = converged ? it : it + 1;
-      if (done) {
-        std::copy(o.begin(), o.end(), result.row(row));
-        if (row == rows - 1) std::copy(ui, ui + n, last_u.begin());
-      } else {
-        // Pack the next state of the probes still iterating at the front of cur.
-        std::copy(o.begin(), o.end(), ud + kept * n);
-        which[kept++] = row;
-      }
+      active = kept;
     }
-    active = kept;
   }
 
   // The state stepping through every row would leave: the last row's.
