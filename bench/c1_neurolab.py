@@ -1,8 +1,10 @@
 """C1 (BENCHMARKS.md) through merezha.neurolab and through real neurolab 0.3.5: the same
-Python calls, timed on one thread, with seconds and the speed-up per workload.
+Python calls, timed on one thread, with seconds and the speed-up per workload; with --cpp,
+also the C++ API (merezha-bench c1, bench/c1_classic.cpp) on the same data, in the same run.
 
     PYTHONPATH=<build>/python build/pyenv/bin/python bench/c1_neurolab.py
         [--neurolab-python /work/venvs/neurolab/bin/python] [--repeat 3] [--only newff_gd,...]
+        [--cpp <build>/bin/merezha-bench]
 
 Time merezha from a Release build (pip install . or a -DCMAKE_BUILD_TYPE=Release tree): a
 Debug build is several times slower. neurolab runs in its own venv (it needs NumPy < 2), in a
@@ -129,6 +131,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="runs per merezha workload (median)")
     ap.add_argument("--neurolab-repeat", type=int, default=1)
     ap.add_argument("--only", default=",".join(WORKLOADS))
+    ap.add_argument("--cpp", help="a merezha-bench to time the C++ API too (c1, one thread)")
     args = ap.parse_args()
     names = [n for n in args.only.split(",") if n]
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -152,12 +155,27 @@ def main():
     if run.returncode != 0:
         sys.exit("neurolab side failed:\n" + run.stderr)
     theirs = json.loads(run.stdout)
-    print("| workload | neurolab 0.3.5 s | merezha.neurolab s | speed-up |")
-    print("|---|---:|---:|---:|")
+    cpp = {}
+    if args.cpp:
+        out = subprocess.run([args.cpp, "c1"], capture_output=True, text=True, check=True,
+                             env=dict(os.environ, BENCH_THREADS="1")).stdout
+        for line in out.splitlines():  # CSV,c1,merezha-V,threads,metric,unit,median,...
+            f = line.split(",")
+            if len(f) > 6 and f[0] == "CSV" and f[1] == "c1":
+                cpp[f[4]] = float(f[6])
+    if cpp:
+        print("| workload | neurolab 0.3.5 s | merezha.neurolab s | speed-up | merezha C++ s "
+              "| speed-up |")
+        print("|---|---:|---:|---:|---:|---:|")
+    else:
+        print("| workload | neurolab 0.3.5 s | merezha.neurolab s | speed-up |")
+        print("|---|---:|---:|---:|")
     for name in names:
-        print("| %s | %.3f | %.4f | %.0fx |" % (name, theirs[name], ours[name],
-                                              theirs[name] / ours[name]))
-
+        row = "| %s | %.3f | %.4f | %.0fx |" % (name, theirs[name], ours[name],
+                                              theirs[name] / ours[name])
+        if cpp:
+            row += " %.4f | %.0fx |" % (cpp[name], theirs[name] / cpp[name])
+        print(row)
 
 if __name__ == "__main__":
     main()

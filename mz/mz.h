@@ -204,6 +204,7 @@
 #include "mz/io/file.h"
 #include "mz/io/idx.h"
 #include "mz/io/keras_file.h"
+#include "mz/io/legacy_h5.h"
 #include "mz/io/npy.h"
 #include "mz/io/onnx_export.h"
 #include "mz/io/tensorboard_events.h"

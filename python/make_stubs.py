@@ -37,20 +37,42 @@ def write(name, lines):
         f.write("\n".join(lines) + "\n")
 
 
+def fix_layer_stub(path):
+    """Layer.from_config is a classmethod set from Python (merezha.layers): stubgen writes it
+    as a module-level import; make it a method of Layer."""
+    with open(path) as f:
+        text = f.read()
+    text = text.replace("from merezha.layers import _layer_from_dict as from_config\n", "")
+    marker = "class Layer:\n"
+    head, tail = text.split(marker, 1)
+    doc_end = tail.index('"""', tail.index('"""') + 3) + 3
+    method = ("\n\n    @classmethod\n    def from_config(cls, config: dict) -> Layer:\n"
+              "        \"\"\"A layer subclassed in Python from its get_config() dict.\"\"\"")
+    with open(path, "w") as f:
+        f.write(head + marker + tail[:doc_end] + method + tail[doc_end:])
+
+
 def main():
     stubgen("merezha._merezha", os.path.join(OUT, "_merezha.pyi"))
+    fix_layer_stub(os.path.join(OUT, "_merezha.pyi"))
     stubgen("merezha._merezha.ops", os.path.join(OUT, "ops.pyi"))
     with open(os.path.join(OUT, "ops.pyi"), "a") as f:
         f.write("\nfrom merezha._merezha import Tensor as Tensor\n")
 
-    lines = ["from typing import Any", "",
+    lines = ["from typing import Any, Callable", "",
              "from merezha._merezha import Input as Input, KerasTensor as KerasTensor, "
              "Layer as Layer", "",
+             "class Lambda(Layer):",
+             "    def __init__(self, function: Callable[..., Any], output_shape: Any = ..., "
+             "mask: Any = ..., arguments: dict | None = ..., **kwargs) -> None: ...",
+             "    def call(self, inputs: Any, training: Any = ...) -> Any: ...", "",
              "def InputLayer(shape: Any = ..., batch_size: Any = ..., dtype: Any = ..., "
              "sparse: Any = ..., batch_shape: Any = ..., input_tensor: Any = ..., "
              "name: Any = ..., **kwargs) -> KerasTensor: ..."]
     for name in sorted(n for n in merezha._merezha.layer_class_names() if n != "InputLayer"):
-        lines.append(f"def {name}({signature(layers._POSITIONAL.get(name, []))}) -> Layer: ...")
+        params = signature(["self"] + layers._POSITIONAL.get(name, []))
+        params = params.replace("self: Any = ...", "self")
+        lines += [f"class {name}(Layer):", f"    def __init__({params}) -> None: ..."]
     for alias, target in sorted(layers._ALIASES.items()):
         lines.append(f"{alias} = {target}")
     for merge in ["add", "concatenate", "multiply", "average", "subtract", "maximum",

@@ -12,6 +12,7 @@
 #include "mz/core/grad_mode.h"
 #include "mz/io/file.h"
 #include "mz/io/h5_weights.h"
+#include "mz/io/legacy_h5.h"
 #include "mz/io/zip_archive.h"
 #include "mz/nn/layers/bidirectional.h"
 #include "mz/nn/layers/rnn.h"
@@ -371,10 +372,71 @@ void require_backends(const std::string& who, bool zip) {
                            "rebuild (Keras weights are HDF5 files)."));
 }
 
+// A legacy Keras .h5 model file (legacy_h5.h): model_config, model_weights and, when
+// compiled, training_config and (files of Keras 3) optimizer_weights, in Keras 3's order.
+std::shared_ptr<Model> load_legacy_h5_model(const std::string& path, LoadModelOptions options,
+                                            const std::string& who) {
+  require_backends(who, false);
+  io::detail::LegacyH5 file = io::detail::read_legacy_h5(io::detail::read_file(path, who), who);
+  std::shared_ptr<Model> model;
+  try {
+    model = Model::from_config(file.config);
+  } catch (const Error&) {
+    rethrow_in(who + ": model_config");
+  } catch (const nlohmann::json::exception&) {
+    rethrow_in(who + ": model_config");
+  }
+  io::detail::assign_legacy_weights(*model, file, who);
+  if (!options.compile || file.compile_config.is_null()) return model;
+  try {
+    model->compile(compile_options_from_config(file.compile_config, model->output_names()));
+  } catch (const Error&) {
+    rethrow_in(who + ": training_config");
+  } catch (const nlohmann::json::exception&) {
+    rethrow_in(who + ": training_config");
+  }
+  // Keras 2 stored slots kind by kind with no learning rate; Keras 3 as in .keras files.
+  if (file.keras_version.rfind("2.", 0) == 0 || file.optimizer_values.empty()) return model;
+  H5Content c;
+  c.groups["optimizer/vars"] = "";
+  for (std::size_t i = 0; i < file.optimizer_values.size(); ++i)
+    c.datasets[str("optimizer/vars/", i)] = file.optimizer_values[i];
+  load_optimizer(*model, c, who + ": optimizer_weights");
+  return model;
+}
+
+// Saves a legacy .h5 model file as Keras 3's model.save("m.h5") does (legacy_h5.h); atomic.
+void save_legacy_h5_model(const Model& model, const std::string& path, const std::string& who) {
+  require_backends(who, false);
+  check_savable(model, who);
+  const Json envelope = model_envelope(model);
+  const Json model_config = {{"class_name", envelope["class_name"]},
+                             {"config", envelope["config"]}};
+  std::vector<Tensor> optimizer;
+  std::string optimizer_name = "optimizer";
+  if (model.compiled() && model.optimizer()) {
+    const H5Content c = weights_content(model);
+    for (std::size_t i = 0;; ++i) {
+      auto it = c.datasets.find(str("optimizer/vars/", i));
+      if (it == c.datasets.end()) break;
+      optimizer.push_back(it->second);
+    }
+    optimizer_name = model.optimizer()->name();
+  }
+  std::vector<uint8_t> image = io::detail::write_legacy_h5(
+      model, model_config, envelope.value("compile_config", Json()), optimizer, optimizer_name,
+      who);
+  io::detail::write_file_atomic(path, {{image.data(), image.size()}}, who);
+}
+
 }  // namespace
 
 void save_model(const Model& model, const std::string& path) {
   const std::string who = io::detail::who_file("save_model", path);
+  if (ends_with(path, ".h5") && !ends_with(path, ".weights.h5")) {
+    save_legacy_h5_model(model, path, who);
+    return;
+  }
   if (!ends_with(path, ".keras"))
     throw ValueError(str(who, ": the file name must end in \".keras\" (Keras refuses others)."));
   require_backends(who, true);
@@ -395,6 +457,8 @@ void save_model(const Model& model, const std::string& path) {
 
 std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions options) {
   const std::string who = io::detail::who_file("load_model", path);
+  if (ends_with(path, ".h5") && !ends_with(path, ".weights.h5"))
+    return load_legacy_h5_model(path, options, who);
   if (!ends_with(path, ".keras"))
     throw ValueError(str(who, ": expected a \".keras\" file (use load_weights for .weights.h5)."));
   require_backends(who, true);

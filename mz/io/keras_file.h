@@ -21,7 +21,8 @@ struct LoadModelOptions {
 // the slots in Keras's order) and metadata.json. The write is atomic: the previous file stays
 // until the new one is complete. Throws ValueError for a path not ending in ".keras" or a
 // subclassed model, IoError when the file cannot be written, BackendError naming the missing
-// package when merezha was built without libzip or libhdf5.
+// package when merezha was built without libzip or libhdf5. A path ending in ".h5" (not
+// ".weights.h5") writes a legacy Keras .h5 file instead (legacy_h5.h).
 void save_model(const Model& model, const std::string& path);
 
 // Loads a `.keras` archive written by Keras 3 or by save_model: the model rebuilt from
@@ -30,6 +31,7 @@ void save_model(const Model& model, const std::string& path);
 // FormatError/ValueError naming the file and its part for a corrupt or unsupported archive:
 //   FormatError: load_model "m.keras": model.weights.h5: Dense 'dense' variable 0 (kernel):
 //     expected shape (6, 5), got (6, 4).
+// A path ending in ".h5" (not ".weights.h5") reads a legacy Keras .h5 file (legacy_h5.h).
 std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions options = {});
 
 // Saves the weights (and the optimizer state, when compiled) as a Keras `.weights.h5` file in

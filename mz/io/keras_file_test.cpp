@@ -312,7 +312,7 @@ TEST(KerasFile, WeightsFileRoundTrip) {
   EXPECT_TRUE(all_close(c->layers()[0]->weights()[0]->value, k.datasets.at("layers/conv2d/vars/0"),
                         0.0, 0.0));
   MZ_EXPECT_THROW_MSG(save_weights(*a, dir.file("w.h5")), ValueError, ".weights.h5");
-  MZ_EXPECT_THROW_MSG(save_model(*a, dir.file("m.h5")), ValueError, "\".keras\"");
+  MZ_EXPECT_THROW_MSG(save_model(*a, dir.file("m.hdf5")), ValueError, "\".keras\"");
 }
 
 TEST(KerasFile, WritesAtomically) {

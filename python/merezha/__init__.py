@@ -30,6 +30,7 @@ from merezha import (  # noqa: F401,E402
     ops,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from merezha._merezha import Input, KerasTensor, Layer, Model, Sequential  # noqa: F401,E402

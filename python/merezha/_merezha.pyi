@@ -100,6 +100,30 @@ class Variable:
 
     def __repr__(self) -> str: ...
 
+    def __add__(self, arg: object, /) -> Tensor: ...
+
+    def __radd__(self, arg: object, /) -> Tensor: ...
+
+    def __sub__(self, arg: object, /) -> Tensor: ...
+
+    def __rsub__(self, arg: object, /) -> Tensor: ...
+
+    def __mul__(self, arg: object, /) -> Tensor: ...
+
+    def __rmul__(self, arg: object, /) -> Tensor: ...
+
+    def __truediv__(self, arg: object, /) -> Tensor: ...
+
+    def __rtruediv__(self, arg: object, /) -> Tensor: ...
+
+    def __pow__(self, arg: object, /) -> Tensor: ...
+
+    def __neg__(self) -> Tensor: ...
+
+    def __matmul__(self, arg: object, /) -> Tensor: ...
+
+    def __rmatmul__(self, arg: object, /) -> Tensor: ...
+
 class KerasTensor:
     """
     A symbolic tensor of the functional API (made by Input() and by calling layers on KerasTensors).
@@ -121,8 +145,22 @@ class KerasTensor:
 
 class Layer:
     """
-    A Keras layer. Make one with merezha.layers.<ClassName>(...) or layer_from_config().
+    A Keras layer. Make one with merezha.layers.<ClassName>(...) or layer_from_config(), or subclass it in Python (build, call).
     """
+
+    @classmethod
+    def from_config(cls, config: dict) -> Layer:
+        """A layer subclassed in Python from its get_config() dict."""
+
+    def __init__(self, **kwargs) -> None:
+        """
+        Keras's Layer(**kwargs) for subclasses: name, trainable, dtype (and input_shape).
+        """
+
+    def add_weight(self, shape: object | None = None, initializer: object | None = None, dtype: object | None = None, trainable: bool = True, autocast: bool = True, regularizer: object | None = None, constraint: object | None = None, aggregation: object | None = 'none', overwrite_with_gradient: bool = False, name: object | None = None) -> Variable:
+        """
+        Keras's add_weight (in build()): a Variable of this shape, made by the initializer (a name, an initializer object or a config; default glorot_uniform).
+        """
 
     @property
     def name(self) -> str: ...
@@ -134,7 +172,13 @@ class Layer:
     def dtype(self) -> str: ...
 
     @property
-    def built(self) -> bool: ...
+    def built(self) -> bool:
+        """
+        Whether the layer is built; merezha marks it after build() (setting it is ignored).
+        """
+
+    @built.setter
+    def built(self, arg: bool, /) -> None: ...
 
     @property
     def trainable(self) -> bool: ...
@@ -298,6 +342,9 @@ class ReduceLROnPlateau(NativeCallback):
 class CSVLogger(NativeCallback):
     def __init__(self, filename: str, separator: str = ',', append: bool = False) -> None: ...
 
+class TensorBoard(NativeCallback):
+    def __init__(self, log_dir: str = 'logs', histogram_freq: int = 0, write_graph: bool = True, update_freq: object = 'epoch') -> None: ...
+
 class TerminateOnNaN(NativeCallback):
     def __init__(self, raise_error: bool = False) -> None: ...
 
@@ -314,9 +361,11 @@ class LearningRateScheduler(NativeCallback):
     def __init__(self, schedule: object | None, verbose: int = 0) -> None: ...
 
 class Model(Layer):
-    """Keras's Model: Model(inputs, outputs) makes a functional model."""
+    """
+    Keras's Model: Model(inputs, outputs) makes a functional model; a subclass that calls super().__init__() and defines call() is a subclassed model.
+    """
 
-    def __init__(self, inputs: object | None, outputs: object | None, name: object | None = None, trainable: bool = True) -> None: ...
+    def __init__(self, *args, **kwargs) -> None: ...
 
     def compile(self, optimizer: object | None = 'rmsprop', loss: object | None = None, loss_weights: object | None = None, metrics: object | None = None, weighted_metrics: object | None = None, **kwargs) -> None:
         """

@@ -9,6 +9,7 @@ from merezha._merezha import (  # noqa: F401
     ModelCheckpoint,
     NativeCallback,
     ReduceLROnPlateau,
+    TensorBoard,
     TerminateOnNaN,
 )
 
@@ -137,4 +138,4 @@ class History(Callback):
 
 
 __all__ = ["Callback", "LambdaCallback", "History", "EarlyStopping", "ModelCheckpoint",
-           "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN", "LearningRateScheduler"]
+           "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN", "LearningRateScheduler", "TensorBoard"]

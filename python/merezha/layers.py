@@ -1,10 +1,14 @@
-"""Keras's layers (``merezha.layers.Dense``, ``Conv2D``, ...): one factory per class of the
+"""Keras's layers (``merezha.layers.Dense``, ``Conv2D``, ...): one class per class of the
 C++ layer registry, taking Keras's arguments (positional ones in Keras's order) and making
-the layer from its Keras config; the C++ core fills Keras's defaults.
+the layer from its Keras config; the C++ core fills Keras's defaults. ``isinstance(layer,
+merezha.layers.Dense)`` checks the layer's Keras class.
 
-``Input``/``InputLayer`` make the declared inputs; ``input_shape=`` on the first layer of a
-``Sequential`` works as in Keras 2.
+``Layer`` is the base class of every layer, and of layers subclassed in Python (``build``,
+``call``, ``add_weight``); ``Lambda`` wraps a function. ``Input``/``InputLayer`` make the
+declared inputs; ``input_shape=`` on the first layer of a ``Sequential`` works as in Keras 2.
 """
+import inspect
+
 from merezha import _merezha
 from merezha._merezha import Input, KerasTensor, Layer, layer_class_names  # noqa: F401
 
@@ -101,26 +105,113 @@ def _make(class_name, args, kwargs):
     return layer
 
 
+class _LayerClass(type):
+    """The metaclass of the C++ layer classes: calling one makes the layer from its Keras
+    config; isinstance() checks the layer's Keras class name."""
+
+    def __call__(cls, *args, **kwargs):
+        return _make(cls._class_name, args, kwargs)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Layer) and obj.class_name == cls._class_name
+
+
+def _no_subclass(cls, **kwargs):
+    raise TypeError(f"merezha.layers.{cls.__mro__[1].__name__} is a C++ layer and cannot be "
+                    f"subclassed in Python: subclass merezha.layers.Layer and hold the layer "
+                    f"as an attribute instead.")
+
+
+def _from_config(cls, config):
+    return _merezha.layer_from_config({"class_name": cls._class_name, "config": config})
+
+
 def _factory(class_name):
-    def make(*args, **kwargs):
-        return _make(class_name, args, kwargs)
-    make.__name__ = make.__qualname__ = class_name
     params = ", ".join(_POSITIONAL.get(class_name, []))
-    make.__doc__ = (f"Keras's {class_name}({params}, **kwargs): a merezha Layer made from "
-                    f"its Keras config (Keras's argument names and defaults).")
-    return make
+    doc = (f"Keras's {class_name}({params}, **kwargs): a merezha Layer made from its Keras "
+           f"config (Keras's argument names and defaults).")
+    return _LayerClass(class_name, (), {
+        "__doc__": doc, "__module__": __name__, "_class_name": class_name,
+        "__init_subclass__": _no_subclass, "from_config": classmethod(_from_config)})
 
 
-def InputLayer(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
-               input_tensor=None, name=None, **kwargs):
-    """Keras's InputLayer: the layer of an Input(); Sequential([InputLayer((784,)), ...])."""
+def _layer_from_dict(cls, config):
+    return cls(**config)
+
+
+# Keras's Layer.from_config for layers subclassed in Python: cls(**config).
+Layer.from_config = classmethod(_layer_from_dict)
+
+
+class Lambda(Layer):
+    """Keras's Lambda(function, output_shape=None, mask=None, arguments=None): a layer that
+    applies ``function(inputs, **arguments)``; build it from merezha.ops and the Tensor
+    operators so it is differentiable."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise ValueError(f"Lambda: function: expected a callable, got "
+                             f"{type(function).__name__}.")
+        self.function = function
+        self.output_shape = output_shape
+        self.mask = mask
+        self.arguments = dict(arguments or {})
+        try:
+            self._takes_training = "training" in inspect.signature(function).parameters
+        except (TypeError, ValueError):
+            self._takes_training = False
+
+    def call(self, inputs, training=None):
+        kwargs = dict(self.arguments)
+        if self._takes_training:
+            kwargs["training"] = training
+        return self.function(inputs, **kwargs)
+
+    def get_config(self):
+        from merezha import saving
+        config = super().get_config()
+        config.update({"function": saving.get_registered_name(self.function),
+                       "output_shape": self.output_shape, "arguments": self.arguments})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        from merezha import saving
+        config = dict(config)
+        function = config.pop("function", None)
+        if isinstance(function, dict):
+            raise ValueError("Lambda: function: the configuration holds Python bytecode "
+                             "(saved by Keras); expected the name of a function in "
+                             "custom_objects or registered with "
+                             "register_keras_serializable.")
+        found = saving.get_registered_object(function) if isinstance(function, str) else None
+        if found is None:
+            raise ValueError(f'Lambda: function: expected "{function}" in custom_objects or '
+                             f"registered with register_keras_serializable, got none.")
+        return cls(found, **config)
+
+
+def _input_layer(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, name=None, **kwargs):
     if "input_shape" in kwargs and shape is None:
         shape = kwargs.pop("input_shape")
     if "batch_input_shape" in kwargs and batch_shape is None:
         batch_shape = kwargs.pop("batch_input_shape")
-    tensor = Input(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
-                   batch_shape=batch_shape, name=name)
-    return tensor
+    return Input(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
+                 batch_shape=batch_shape, name=name)
+
+
+class _InputLayerClass(_LayerClass):
+    def __call__(cls, *args, **kwargs):
+        return _input_layer(*args, **kwargs)
+
+
+InputLayer = _InputLayerClass("InputLayer", (), {
+    "__doc__": "Keras's InputLayer(shape, batch_size, dtype, sparse, batch_shape, "
+               "input_tensor, name): the declared input of a Sequential "
+               "(Sequential([InputLayer((784,)), ...])); calling it gives the Input() tensor.",
+    "__module__": __name__, "_class_name": "InputLayer", "__init_subclass__": _no_subclass})
 
 
 for _name in layer_class_names():
@@ -128,7 +219,7 @@ for _name in layer_class_names():
         globals()[_name] = _factory(_name)
 del _name
 
-__all__ = ["Input", "InputLayer", "KerasTensor", "Layer"] + [
+__all__ = ["Input", "InputLayer", "KerasTensor", "Layer", "Lambda"] + [
     n for n in layer_class_names() if n != "InputLayer"]
 
 # Keras's aliases.

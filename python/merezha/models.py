@@ -1,7 +1,16 @@
 """Keras's models: ``Sequential``, ``Model`` (functional: ``Model(inputs, outputs)``),
-``Input``, ``load_model`` (.keras archives written by merezha or Keras 3) and
-``model_from_json``."""
-from merezha._merezha import Input, Model, Sequential, load_model, model_from_json  # noqa: F401
+``Input``, ``load_model`` (.keras archives written by merezha or Keras 3; ``custom_objects``
+for layers subclassed in Python) and ``model_from_json``."""
+from merezha import _merezha
+from merezha._merezha import Input, Model, Sequential  # noqa: F401
+from merezha.saving import CustomObjectScope, load_model  # noqa: F401
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A model from Keras's JSON (``Model.to_json()``); ``custom_objects`` maps the class
+    names of Python layers to their classes."""
+    with CustomObjectScope(custom_objects):
+        return _merezha.model_from_json(json_string)
 
 
 def clone_model(model):

@@ -1,6 +1,6 @@
-// merezha.Layer (every Keras layer, made from its Keras config through the C++ registry),
-// Variable, KerasTensor and Input(): the layer half of the Keras face. Layers are held by
-// std::shared_ptr, so a layer called in a functional graph is shared with it.
+// merezha.Layer (every Keras layer, made from its Keras config through the C++ registry, and
+// the base of layers subclassed in Python: keras_subclass.h), Variable, KerasTensor and
+// Input(): the layer half of the Keras face. Layers are held by std::shared_ptr.
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
@@ -8,6 +8,7 @@
 
 #include "bindings.h"
 #include "keras_common.h"
+#include "keras_subclass.h"
 #include "mz/core/generator.h"
 #include "mz/core/grad_mode.h"
 #include "mz/core/thread_pool.h"
@@ -61,10 +62,18 @@ nb::object call_layer(const LayerP& layer, nb::handle inputs, nb::handle trainin
     for (const KerasTensor& y : ys) out.append(nb::cast(y));
     return out;
   }
-  bool train = !training.is_none() && nb::cast<bool>(training);
+  // training=None inside a Python layer's call() inherits that call's flag (Keras's context).
+  bool train = training.is_none() ? current_training() == 1 : nb::cast<bool>(training);
+  // On merezha Tensors (a sublayer in a Python call(), or ops on tensors) gradients flow;
+  // on arrays the call is inference.
+  bool on_tensors = nb::isinstance<Tensor>(inputs);
+  if (!on_tensors && (nb::isinstance<nb::list>(inputs) || nb::isinstance<nb::tuple>(inputs)))
+    for (nb::handle item : inputs) on_tensors = on_tensors || nb::isinstance<Tensor>(item);
   std::vector<Tensor> xs = to_tensors(inputs, who.c_str(), {});
   std::vector<Tensor> ys;
-  {
+  if (on_tensors) {
+    ys = (*layer)(xs, train);
+  } else {
     nb::gil_scoped_release release;
     NoGrad no_grad;
     ys = (*layer)(xs, train);
@@ -123,6 +132,7 @@ KerasTensor make_input(nb::handle shape, nb::handle batch_size, nb::handle dtype
 }  // namespace
 
 void bind_keras_layers(nb::module_& m) {
+  install_layer_fallback();
   nb::class_<Variable>(m, "Variable", "A weight of a layer (Keras's Variable).")
       .def_ro("name", &Variable::name)
       .def_ro("path", &Variable::path)
@@ -169,13 +179,48 @@ void bind_keras_layers(nb::module_& m) {
                    ", dtype=", dtype_name(t.dtype()), ", sparse=False, name=", t.name(), ">");
       });
 
-  nb::class_<Layer>(m, "Layer", nb::dynamic_attr(),
-                    "A Keras layer. Make one with merezha.layers.<ClassName>(...) or "
-                    "layer_from_config().")
+  nb::class_<Layer, PyLayer>(m, "Layer", nb::dynamic_attr(),
+                             "A Keras layer. Make one with merezha.layers.<ClassName>(...) or "
+                             "layer_from_config(), or subclass it in Python (build, call).")
+      .def(
+          "__init__",
+          [](nb::pointer_and_handle<Layer> v, nb::kwargs kwargs) {
+            LayerCommon common = layer_common_from_kwargs(kwargs, "Layer");
+            new (v.p) PyLayer(v.h, std::move(common));
+            nb::object shape;
+            if (kwargs.contains("input_shape")) shape = kwargs["input_shape"];
+            if (kwargs.contains("input_dim")) shape = nb::make_tuple(kwargs["input_dim"]);
+            if (kwargs.contains("batch_input_shape")) {
+              nb::list rest;
+              nb::object full = kwargs["batch_input_shape"];
+              for (size_t i = 1; i < nb::len(full); ++i) rest.append(full[i]);
+              shape = rest;
+            }
+            if (shape.is_valid()) nb::setattr(v.h, "_mz_input_shape", nb::tuple(shape));
+          },
+          "kwargs"_a,
+          "Keras's Layer(**kwargs) for subclasses: name, trainable, dtype (and input_shape).")
+      .def(
+          "add_weight",
+          [](Layer& l, nb::handle shape, nb::handle initializer, nb::handle dtype, bool trainable,
+             bool, nb::handle regularizer, nb::handle constraint, nb::handle, bool,
+             nb::handle name) {
+            return add_weight_py(l, shape, initializer, dtype, trainable, regularizer, constraint,
+                                 name);
+          },
+          "shape"_a.none() = nb::none(), "initializer"_a.none() = nb::none(),
+          "dtype"_a.none() = nb::none(), "trainable"_a = true, "autocast"_a = true,
+          "regularizer"_a.none() = nb::none(), "constraint"_a.none() = nb::none(),
+          "aggregation"_a.none() = "none", "overwrite_with_gradient"_a = false,
+          "name"_a.none() = nb::none(),
+          "Keras's add_weight (in build()): a Variable of this shape, made by the initializer "
+          "(a name, an initializer object or a config; default glorot_uniform).")
       .def_prop_ro("name", &Layer::name)
       .def_prop_ro("class_name", &Layer::class_name)
       .def_prop_ro("dtype", [](const Layer& l) { return std::string(dtype_name(l.dtype())); })
-      .def_prop_ro("built", &Layer::built)
+      .def_prop_rw(
+          "built", &Layer::built, [](Layer&, bool) {},
+          "Whether the layer is built; merezha marks it after build() (setting it is ignored).")
       .def_prop_rw("trainable", &Layer::trainable, &Layer::set_trainable)
       .def_prop_ro("weights", [](const Layer& l) { return weight_list(l.weights()); })
       .def_prop_ro("trainable_weights",
@@ -188,7 +233,7 @@ void bind_keras_layers(nb::module_& m) {
            "Sets the weights from arrays, in get_weights() order; ShapeError on a mismatch.")
       .def("count_params", &Layer::count_params)
       .def(
-          "get_config", [](const Layer& l) { return from_json(l.config()); },
+          "get_config", [](const Layer& l) { return from_json(base_config(l)); },
           "Keras's config dict of the layer.")
       .def("_keras_config", [](const Layer& l) { return from_json(detail::serialize_layer(l)); })
       .def(

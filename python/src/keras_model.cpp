@@ -11,6 +11,7 @@
 
 #include "bindings.h"
 #include "keras_common.h"
+#include "keras_subclass.h"
 #include "keras_training.h"
 #include "mz/core/error.h"
 #include "mz/io/keras_file.h"
@@ -320,14 +321,40 @@ void bind_keras_model(nb::module_& m) {
   // the module that holds the model: a cycle through C++ that Python's collector cannot see,
   // freed only at exit. nanobind would report it as a leak at exit; it is not one.
   nb::set_leak_warnings(false);
-  nb::class_<Model, Layer>(m, "Model",
-                           "Keras's Model: Model(inputs, outputs) makes a functional model.")
-      .def(nb::new_([](nb::handle inputs, nb::handle outputs, nb::handle name, bool trainable) {
-             KerasTensors ins = keras_tensors(inputs, "inputs");
-             KerasTensors outs = keras_tensors(outputs, "outputs");
-             return std::make_shared<Model>(ins, outs, common_of(name, trainable));
-           }),
-           "inputs"_a.none(), "outputs"_a.none(), "name"_a = nb::none(), "trainable"_a = true)
+  nb::class_<Model, Layer, PyModel>(
+      m, "Model",
+      "Keras's Model: Model(inputs, outputs) makes a functional model; a subclass that calls "
+      "super().__init__() and defines call() is a subclassed model.")
+      .def(
+          "__init__",
+          [](nb::pointer_and_handle<Model> v, nb::args args, nb::kwargs kwargs) {
+            // Model(inputs, outputs, ...) is functional; Model() or super().__init__(name=...)
+            // in a subclass is a subclassed model.
+            bool functional =
+                nb::len(args) > 0 || kwargs.contains("inputs") || kwargs.contains("outputs");
+            if (nb::len(args) > 2)
+              throw ValueError(
+                  str("Model: expected at most 2 positional arguments (inputs, "
+                      "outputs), got ",
+                      nb::len(args), "."));
+            nb::object inputs = nb::len(args) > 0 ? nb::borrow(args[0]) : nb::none();
+            nb::object outputs = nb::len(args) > 1 ? nb::borrow(args[1]) : nb::none();
+            if (kwargs.contains("inputs")) inputs = kwargs["inputs"];
+            if (kwargs.contains("outputs")) outputs = kwargs["outputs"];
+            nb::dict rest;
+            for (auto [key, value] : kwargs)
+              if (nb::cast<std::string>(key) != "inputs" && nb::cast<std::string>(key) != "outputs")
+                rest[key] = value;
+            LayerCommon common = layer_common_from_kwargs(nb::borrow<nb::kwargs>(rest), "Model");
+            if (!functional) {
+              new (v.p) PyModel(v.h, std::move(common));
+              return;
+            }
+            KerasTensors ins = keras_tensors(inputs, "inputs");
+            KerasTensors outs = keras_tensors(outputs, "outputs");
+            new (v.p) PyModel(v.h, ins, outs, std::move(common));
+          },
+          "args"_a, "kwargs"_a)
       .def("compile", &compile_model, "optimizer"_a.none() = "rmsprop",
            "loss"_a.none() = nb::none(), "loss_weights"_a.none() = nb::none(),
            "metrics"_a.none() = nb::none(), "weighted_metrics"_a.none() = nb::none(), "kwargs"_a,

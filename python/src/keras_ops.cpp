@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "keras_common.h"
 #include "mz/core/error.h"
+#include "mz/nn/variable.h"
 #include "mz/ops/activation.h"
 #include "mz/ops/arith.h"
 #include "mz/ops/creation.h"
@@ -29,15 +30,18 @@ bool is_number(nb::handle h) {
          nb::isinstance<nb::bool_>(h);
 }
 
-// A tensor operand: Tensors as they are; arrays converted and cast to `like`'s dtype.
+// A tensor operand: Tensors as they are, Variables as their (differentiable) value; arrays
+// converted and cast to `like`'s dtype.
 Tensor operand(nb::handle h, const Tensor& like, const char* who) {
   if (nb::isinstance<Tensor>(h)) return nb::cast<Tensor>(h);
+  if (nb::isinstance<Variable>(h)) return nb::cast<Variable&>(h).value;
   Tensor t = to_tensor(h, who);
   return like.defined() && t.dtype() != like.dtype() ? t.to(like.dtype()) : t;
 }
 
 Tensor as_tensor(nb::handle h, const char* who) {
   if (nb::isinstance<Tensor>(h)) return nb::cast<Tensor>(h);
+  if (nb::isinstance<Variable>(h)) return nb::cast<Variable&>(h).value;
   return to_tensor(h, who);
 }
 
@@ -126,6 +130,28 @@ void bind_keras_ops(nb::module_& m) {
   method("__abs__", [](const Tensor& a) { return abs(a); });
   method("__matmul__", [](const Tensor& a, nb::handle b) {
     return matmul(a, operand(b, a, "merezha.ops.matmul"));
+  });
+  // A layer's Variable (add_weight) computes as its value, so gradients reach it.
+  nb::handle variable_type = nb::type<Variable>();
+  auto var_method = [&](const char* name, auto fn) {
+    nb::setattr(variable_type, name, nb::cpp_function(fn, nb::is_method(), nb::name(name)));
+  };
+  var_method("__add__", [](nb::handle a, nb::handle b) { return add_op(a, b); });
+  var_method("__radd__", [](nb::handle a, nb::handle b) { return add_op(b, a); });
+  var_method("__sub__", [](nb::handle a, nb::handle b) { return sub_op(a, b); });
+  var_method("__rsub__", [](nb::handle a, nb::handle b) { return sub_op(b, a); });
+  var_method("__mul__", [](nb::handle a, nb::handle b) { return mul_op(a, b); });
+  var_method("__rmul__", [](nb::handle a, nb::handle b) { return mul_op(b, a); });
+  var_method("__truediv__", [](nb::handle a, nb::handle b) { return div_op(a, b); });
+  var_method("__rtruediv__", [](nb::handle a, nb::handle b) { return div_op(b, a); });
+  var_method("__pow__", [](nb::handle a, nb::handle b) { return pow_op(a, b); });
+  var_method("__neg__", [](const Variable& a) { return -a.value; });
+  var_method("__matmul__", [](const Variable& a, nb::handle b) {
+    return matmul(a.value, operand(b, a.value, "merezha.ops.matmul"));
+  });
+  var_method("__rmatmul__", [](const Variable& b, nb::handle a) {
+    Tensor ta = operand(a, b.value, "merezha.ops.matmul");
+    return matmul(ta, b.value);
   });
 
   nb::module_ ops = m.def_submodule("ops", "Differentiable operations on merezha Tensors.");

@@ -20,6 +20,7 @@
 #include "mz/nn/callbacks/learning_rate_scheduler.h"
 #include "mz/nn/callbacks/model_checkpoint.h"
 #include "mz/nn/callbacks/reduce_lr_on_plateau.h"
+#include "mz/nn/callbacks/tensorboard.h"
 #include "mz/nn/callbacks/terminate_on_nan.h"
 #include "mz/nn/metrics/accuracy.h"
 #include "mz/nn/model.h"
@@ -405,6 +406,21 @@ void bind_keras_training(nb::module_& m) {
             new (self) callbacks::CSVLogger(filename, {.separator = separator, .append = append});
           },
           "filename"_a, "separator"_a = ",", "append"_a = false);
+  nb::class_<callbacks::TensorBoard, Callback>(m, "TensorBoard")
+      .def(
+          "__init__",
+          [](callbacks::TensorBoard* self, std::string log_dir, int histogram_freq,
+             bool write_graph, nb::handle update_freq) {
+            callbacks::TensorBoardOptions o{.histogram_freq = histogram_freq,
+                                            .write_graph = write_graph};
+            if (nb::isinstance<nb::str>(update_freq))
+              o.update_freq = nb::cast<std::string>(update_freq);
+            else
+              o.update_freq = nb::cast<int64_t>(update_freq);
+            new (self) callbacks::TensorBoard(log_dir, o);
+          },
+          "log_dir"_a = "logs", "histogram_freq"_a = 0, "write_graph"_a = true,
+          "update_freq"_a = "epoch");
   nb::class_<callbacks::TerminateOnNaN, Callback>(m, "TerminateOnNaN")
       .def(
           "__init__",

@@ -197,6 +197,19 @@ std::vector<std::string> layer_class_names() {
   return names;
 }
 
+namespace {
+
+std::function<std::shared_ptr<Layer>(const Json&)>& layer_fallback() {
+  static std::function<std::shared_ptr<Layer>(const Json&)> fallback;
+  return fallback;
+}
+
+}  // namespace
+
+void set_layer_fallback(std::function<std::shared_ptr<Layer>(const Json&)> fallback) {
+  layer_fallback() = std::move(fallback);
+}
+
 LayerPtr layer_from_config(const Json& keras_layer_config) {
   const Json& k = keras_layer_config;
   if (!k.is_object() || !k.contains("class_name") || !k["class_name"].is_string())
@@ -206,6 +219,8 @@ LayerPtr layer_from_config(const Json& keras_layer_config) {
             k.dump(), "."));
   std::string cls = k["class_name"].get<std::string>();
   auto it = table().find(cls);
+  if (it == table().end() && layer_fallback())
+    if (std::shared_ptr<Layer> layer = layer_fallback()(k)) return LayerPtr(std::move(layer));
   if (it == table().end()) {
     std::string known;
     for (const std::string& n : layer_class_names()) known += (known.empty() ? "" : ", ") + n;

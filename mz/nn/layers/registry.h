@@ -2,6 +2,8 @@
 // .keras files) are read through. A new layer adds one row in registry.cpp.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,5 +18,9 @@ namespace mz {
 LayerPtr layer_from_config(const Json& keras_layer_config);
 // The Keras class names layer_from_config knows, sorted.
 std::vector<std::string> layer_class_names();
+// Where layer_from_config sends a class the table lacks (layers defined in Python: the
+// Python package sets it): returns null for a class it does not know either. An empty
+// function removes it.
+void set_layer_fallback(std::function<std::shared_ptr<Layer>(const Json&)> fallback);
 
 }  // namespace mz
