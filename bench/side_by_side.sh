@@ -2,7 +2,7 @@
 # Side by side in one run: builds merezha-bench and the libtorch peer torch-bench (Release, into
 # build/bench), runs them and the PyTorch peer (bench/peers/torch_bench.py) on W0 to W5, and
 # writes bench/RESULTS.md (tables with merezha/peer ratios, and the raw CSV), keeping the
-# hand-copied GPU sections ("## CUDA backend ...") at its end.
+# sections of other runs at its end ("## CUDA backend ...", "## C1 ...", "## Data-parallel ...").
 #
 #   bench/side_by_side.sh                 # 1 thread, W1 5 epochs, W2 3 (6-8 minutes once built)
 #   QUICK=1 bench/side_by_side.sh         # W1 and W2 for 1 epoch (W1_EPOCHS=W2_EPOCHS=1)
@@ -103,8 +103,10 @@ export MZ_RESULTS_MEM="$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 export MZ_RESULTS_VERSIONS="merezha $(sed -n 's/^project(merezha VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt) ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ', modified')), libtorch/PyTorch $torch_version (Debian), OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-openmp 2>/dev/null || echo '?'), $(c++ --version | head -1)"
 export MZ_RESULTS_ENV="load average before the run ${load_before}; OMP_WAIT_POLICY=PASSIVE; OpenBLAS core ${core_used} (detected ${detected}${OPENBLAS_CORETYPE:+, OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE}); threads: $threads"
 export MZ_RESULTS_MODE="$mode; workloads: $workloads"
-# The GPU sections come from tools/gpu_check.sh on a lent machine, not from this run: kept.
-kept=$(awk '/^## CUDA backend/ {keep = 1} keep' "$out" 2>/dev/null || true)
+# The sections at the end come from other runs, not this one, and are kept: the GPU ones
+# (tools/gpu_check.sh on a lent machine), C1 (bench/c1_neurolab.py --cpp) and the
+# data-parallel one (dist-bench under mpirun).
+kept=$(awk '/^## (CUDA backend|C1|Data-parallel)/ {keep = 1} keep' "$out" 2>/dev/null || true)
 $python bench/make_results.py "$raw" >"$out.tmp"
 [ -n "$kept" ] && printf '\n%s\n' "$kept" >>"$out.tmp"
 mv "$out.tmp" "$out"

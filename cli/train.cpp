@@ -10,6 +10,7 @@
 #include "cli/spec.h"
 #include "mz/core/generator.h"
 #include "mz/core/thread_pool.h"
+#include "mz/dist/communicator.h"
 #include "mz/io/keras_file.h"
 #include "mz/nn/callbacks/csv_logger.h"
 #include "mz/nn/model_from_config.h"
@@ -29,7 +30,12 @@ std::string describe(const Tensor& x, const Tensor& y) {
   return s;
 }
 
-int run_train(const TrainArgs& args, std::ostream& out) {
+// Under mpirun every rank runs the command: fit is data-parallel over the ranks
+// (docs/distributed.md) and rank 0 alone prints, evaluates and saves.
+int run_train(const TrainArgs& args, std::ostream& rank0_out) {
+  dist::CommunicatorPtr comm = dist::init();
+  std::ostream quiet(nullptr);  // a stream that drops what the other ranks would print
+  std::ostream& out = comm->rank() == 0 ? rank0_out : quiet;
   TrainSpec spec = read_train_spec(args.spec, args.overrides);
   if (!args.output.empty()) spec.output.model = args.output;
   set_seed(spec.fit.seed);
@@ -61,12 +67,18 @@ int run_train(const TrainArgs& args, std::ostream& out) {
                  .shuffle = spec.fit.shuffle,
                  .initial_epoch = spec.fit.initial_epoch,
                  .steps_per_epoch = spec.fit.steps_per_epoch};
+  if (comm->size() > 1) {
+    fit.communicator = comm;
+    out << "data-parallel over " << comm->size() << " ranks (global batch " << spec.fit.batch_size
+        << ")\n";
+  }
   if (!spec.output.history.empty())
     fit.callbacks.push_back(callbacks::CSVLogger(spec.output.history));
   History history = model->fit(x_train, data.y_train, fit);
   for (const auto& [key, values] : history.history)
     if (!values.empty()) out << "final " << key << ": " << values.back() << "\n";
 
+  if (comm->rank() != 0) return 0;  // every rank holds rank 0's weights
   if (x_test.defined() && data.y_test.defined()) {
     Logs test =
         model->evaluate(x_test, data.y_test,
