@@ -43,6 +43,14 @@ else
     /usr/bin/python3 -m venv build/pyenv
   fi
   build/pyenv/bin/pip install -q --disable-pip-version-check -r python/requirements-test.txt
+  # Real neurolab 0.3.5 (it needs NumPy < 2, so its own environment, build/nlenv) for the live
+  # parity tests of merezha.neurolab; without it those tests skip and the golden ones still run.
+  if [ ! -x build/nlenv/bin/python ]; then
+    /usr/bin/python3 -m venv build/nlenv
+  fi
+  build/nlenv/bin/pip install -q --disable-pip-version-check \
+      -r tools/golden/requirements-neurolab.txt ||
+    echo "setup: no neurolab environment: the live neurolab parity tests will skip" >&2
   cmake --preset dev
   cmake --build --preset dev
   ctest --preset dev
