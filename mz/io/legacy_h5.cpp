@@ -31,7 +31,7 @@ namespace {
 // model_config and training_config may nest this deep at most.
 constexpr int kMaxJsonDepth = 256;
 // The child reading the string attributes gets this long and may send this much.
-constexpr int kChildTimeoutMs = 2000;
+constexpr int kChildTimeoutMs = 5000;
 constexpr std::size_t kMaxChildOutput = std::size_t{64} << 20;
 // An attribute may hold this many strings, of this many bytes in all, at most.
 constexpr int64_t kMaxStrings = 1000000;
