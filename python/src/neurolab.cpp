@@ -39,6 +39,11 @@ Out to_array(std::vector<double> values, std::vector<std::size_t> dims) {
 }
 
 Out to_array(const Matrix& m) { return to_array(m.values(), {m.rows(), m.cols()}); }
+// The same, taking m's buffer instead of copying it.
+Out to_array(Matrix&& m) {
+  const std::size_t rows = m.rows(), cols = m.cols();
+  return to_array(std::move(m.values()), {rows, cols});
+}
 
 // numpy's legacy global generator (np.random.seed, rand, randint) and the C++ one of
 // mz::classic::nl::random() hold the same MT19937; these copy the state across, so a C++
@@ -399,13 +404,15 @@ void bind_neurolab(nb::module_& m) {
            })
       .def("sim",
            [](Net& n, const In2& x) {
-             Matrix in = to_matrix(x);
+             if (static_cast<int>(x.shape(1)) != n.ci)
+               throw ShapeError(str("Net.sim: input width: expected (samples, ", n.ci, "), got (",
+                                    x.shape(0), ", ", x.shape(1), ")."));
              Matrix out;
              {
                nb::gil_scoped_release release;
-               out = n.sim(in);
+               out = n.sim(x.data(), x.shape(0));  // reads the array in place
              }
-             return to_array(out);
+             return to_array(std::move(out));
            })
       .def("reset", &Net::reset)
       .def("copy", &Net::copy)

@@ -13,11 +13,11 @@ class Net;
 
 namespace detail {
 
-// net.sim(input) for a net whose only layer is newhop's Reccurent layer with w unchanged since
-// newhop built it; nullopt for any other net (the caller then steps probe by probe). Leaves
-// the net's state (inp, out, the layer's inp, s, out, iterations) as stepping through every
-// row would: the last row's.
-std::optional<Matrix> hebbian_sim(Net& net, const Matrix& input);
+// net.sim(input) (rows x ci values, row-major) for a net whose only layer is newhop's Reccurent
+// layer with w unchanged since newhop built it; nullopt for any other net (the caller then steps
+// probe by probe). Leaves the net's state (inp, out, the layer's inp, s, out, iterations) as
+// stepping through every row would: the last row's.
+std::optional<Matrix> hebbian_sim(Net& net, const double* input, std::size_t rows);
 
 }  // namespace detail
 }  // namespace mz::classic::nl

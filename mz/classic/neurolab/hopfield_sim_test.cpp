@@ -53,6 +53,31 @@ TEST(HopfieldSim, BatchedRecallEqualsSteppingEachProbe) {
   }
 }
 
+TEST(HopfieldSim, ProbesLandingOnAStoredPatternSkipTheSecondPass) {
+  Matrix patterns, probe;
+  // Light load: the stored patterns are fixed points and most probes land on one at once.
+  make_case(3, 64, 200, 0.1, patterns, probe);
+  for (double delta : {0.0, 2.0}) {
+    Net batched = newhop(patterns, std::nullopt, 10, delta);
+    Net stepped = batched.copy();
+    Matrix a = batched.sim(probe), b = step_each(stepped, probe);
+    for (std::size_t i = 0; i < a.rows() * a.cols(); ++i)
+      ASSERT_EQ(a.data()[i], b.data()[i]) << "element " << i << ", delta " << delta;
+    EXPECT_EQ(batched.layers[0].iterations, stepped.layers[0].iterations);
+    EXPECT_EQ(batched.layers[0].s, stepped.layers[0].s);
+    EXPECT_EQ(batched.out, stepped.out);
+  }
+  // The last probe is a stored pattern itself: one pass, then a pass that changes nothing.
+  Matrix exact = probe;
+  std::copy(patterns.row(0), patterns.row(0) + 64, exact.row(exact.rows() - 1));
+  Net batched = newhop(patterns), stepped = batched.copy();
+  batched.sim(exact);
+  step_each(stepped, exact);
+  EXPECT_EQ(batched.layers[0].iterations, 1);
+  EXPECT_EQ(batched.layers[0].iterations, stepped.layers[0].iterations);
+  EXPECT_EQ(batched.layers[0].s, stepped.layers[0].s);
+}
+
 TEST(HopfieldSim, ChangedWeightsFallBackToTheFullMatrix) {
   Matrix patterns, probe;
   make_case(3, 16, 20, 0.2, patterns, probe);

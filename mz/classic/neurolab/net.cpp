@@ -8,8 +8,8 @@
 
 namespace mz::classic::nl {
 
-Net::Net(Matrix inp_minmax_, int co_, std::vector<Layer> layers_, Connect connect_,
-         Trainer trainf_, std::optional<ErrorFn> errorf_)
+Net::Net(Matrix inp_minmax_, int co_, std::vector<Layer> layers_, Connect connect_, Trainer trainf_,
+         std::optional<ErrorFn> errorf_)
     : ci(static_cast<int>(inp_minmax_.rows())),
       co(co_),
       inp_minmax(std::move(inp_minmax_)),
@@ -21,12 +21,14 @@ Net::Net(Matrix inp_minmax_, int co_, std::vector<Layer> layers_, Connect connec
       inp(ci, 0.0),
       out(co, 0.0) {
   if (inp_minmax.cols() != 2)
-    throw ShapeError(str("Net: minmax must hold (min, max) per input: expected (", ci,
-                         ", 2), got ", inp_minmax.shape_str(), "."));
+    throw ShapeError(str("Net: minmax must hold (min, max) per input: expected (", ci, ", 2), got ",
+                         inp_minmax.shape_str(), "."));
   const int n = static_cast<int>(layers.size());
   if (static_cast<int>(connect.size()) != n + 1)
-    throw ValueError(str("Net: connect needs one entry per layer plus one for the output: "
-                         "expected ", n + 1, " entries, got ", connect.size(), "."));
+    throw ValueError(
+        str("Net: connect needs one entry per layer plus one for the output: "
+            "expected ",
+            n + 1, " entries, got ", connect.size(), "."));
   std::vector<int> used(n, 0);
   for (std::size_t e = 0; e < connect.size(); ++e)
     for (int s : connect[e]) {
@@ -46,14 +48,15 @@ Net::Net(Matrix inp_minmax_, int co_, std::vector<Layer> layers_, Connect connec
     std::size_t width = 0;
     for (int s : connect[e]) width += s == -1 ? inp_minmax.rows() : layers[s].out_minmax.rows();
     if (width != mm.rows())
-      throw ShapeError(str("Net: connect entry ", e, " feeds ", width, " values into ",
-                           e == static_cast<std::size_t>(n) ? std::string("the net output")
-                                                            : str("layer ", e),
-                           ": expected ", mm.rows(), ", got ", width, "."));
+      throw ShapeError(
+          str("Net: connect entry ", e, " feeds ", width, " values into ",
+              e == static_cast<std::size_t>(n) ? std::string("the net output") : str("layer ", e),
+              ": expected ", mm.rows(), ", got ", width, "."));
     std::size_t at = 0;
     for (int s : connect[e]) {
       const Matrix& src = s == -1 ? inp_minmax : layers[s].out_minmax;
-      for (std::size_t r = 0; r < src.rows(); ++r, ++at) mm(at, 0) = src(r, 0), mm(at, 1) = src(r, 1);
+      for (std::size_t r = 0; r < src.rows(); ++r, ++at)
+        mm(at, 0) = src(r, 0), mm(at, 1) = src(r, 1);
     }
     signal_[e].assign(width, 0.0);
   }
@@ -62,8 +65,7 @@ Net::Net(Matrix inp_minmax_, int co_, std::vector<Layer> layers_, Connect connec
 
 const std::vector<double>& Net::step(const std::vector<double>& x) {
   if (static_cast<int>(x.size()) != ci)
-    throw ShapeError(str("Net.step: input width: expected ", ci, " values, got ", x.size(),
-                         "."));
+    throw ShapeError(str("Net.step: input width: expected ", ci, " values, got ", x.size(), "."));
   return step(x.data());
 }
 
@@ -85,12 +87,16 @@ const std::vector<double>& Net::step(const double* x) {
 
 Matrix Net::sim(const Matrix& input) {
   if (static_cast<int>(input.cols()) != ci)
-    throw ShapeError(str("Net.sim: input width: expected (samples, ", ci, "), got ",
-                         input.shape_str(), "."));
-  if (std::optional<Matrix> recalled = detail::hebbian_sim(*this, input)) return *recalled;
-  Matrix result(input.rows(), co);
-  for (std::size_t r = 0; r < input.rows(); ++r) {
-    const std::vector<double>& o = step(input.row(r));
+    throw ShapeError(
+        str("Net.sim: input width: expected (samples, ", ci, "), got ", input.shape_str(), "."));
+  return sim(input.data(), input.rows());
+}
+
+Matrix Net::sim(const double* input, std::size_t rows) {
+  if (std::optional<Matrix> recalled = detail::hebbian_sim(*this, input, rows)) return *recalled;
+  Matrix result(rows, co);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::vector<double>& o = step(input + r * static_cast<std::size_t>(ci));
     std::copy(o.begin(), o.end(), result.row(r));
   }
   return result;
@@ -137,8 +143,8 @@ std::vector<double> Net::np_get() const {
 
 void Net::np_set(const std::vector<double>& flat) {
   if (flat.size() != np_size())
-    throw ShapeError(str("Net.np_set: parameter count: expected ", np_size(), ", got ",
-                         flat.size(), "."));
+    throw ShapeError(
+        str("Net.np_set: parameter count: expected ", np_size(), ", got ", flat.size(), "."));
   std::size_t at = 0;
   for (Layer& l : layers)
     for (std::vector<double>* p : l.params()) {

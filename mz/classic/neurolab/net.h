@@ -34,6 +34,8 @@ class Net {
   // step() for each row of input (samples, ci); returns (samples, co). Keeps recurrent
   // state. Throws ShapeError when input does not have ci columns.
   Matrix sim(const Matrix& input);
+  // The same on `rows` rows of ci values at `input` (row-major), without copying them.
+  Matrix sim(const double* input, std::size_t rows);
   // Zeroes the stored input and output of the net and its layers (clears Elman context).
   // Unlike neurolab it never touches the caller's arrays (the state is copied).
   void reset();
