@@ -14,7 +14,7 @@
 #include "mz/ops/creation.h"
 
 #ifdef MZ_HAVE_HDF5
-#include <hdf5.h>
+#include "mz/io/detail/h5_common.h"
 #endif
 
 namespace mz::io::detail {
@@ -78,57 +78,6 @@ std::string h5_reason() {
       &out);
   H5Eclear2(H5E_DEFAULT);
   return out.empty() ? std::string("libhdf5 gave no reason") : out;
-}
-
-// Closes an HDF5 identifier of one kind when the scope ends.
-struct Hid {
-  hid_t id = -1;
-  herr_t (*close)(hid_t) = nullptr;
-  Hid(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  ~Hid() {
-    if (id >= 0 && close) close(id);
-  }
-  bool ok() const { return id >= 0; }
-};
-
-// A unique name for an in-memory file (the core driver refuses two open files of one name).
-std::string image_name() {
-  static std::atomic<uint64_t> counter{0};
-  return str("mz-memory-", ::getpid(), "-", counter++, ".h5");
-}
-
-hid_t file_type(DType d) {
-  switch (d) {
-    case DType::f32:
-      return H5T_IEEE_F32LE;
-    case DType::f64:
-      return H5T_IEEE_F64LE;
-    case DType::i32:
-      return H5T_STD_I32LE;
-    case DType::i64:
-      return H5T_STD_I64LE;
-    case DType::u8:
-      return H5T_STD_U8LE;
-  }
-  return H5T_IEEE_F32LE;
-}
-
-hid_t memory_type(DType d) {
-  switch (d) {
-    case DType::f32:
-      return H5T_NATIVE_FLOAT;
-    case DType::f64:
-      return H5T_NATIVE_DOUBLE;
-    case DType::i32:
-      return H5T_NATIVE_INT32;
-    case DType::i64:
-      return H5T_NATIVE_INT64;
-    case DType::u8:
-      return H5T_NATIVE_UINT8;
-  }
-  return H5T_NATIVE_FLOAT;
 }
 
 // Writes a scalar variable-length UTF-8 string attribute (h5py's str attribute).
@@ -260,7 +209,7 @@ Tensor read_dataset(hid_t file, const std::string& path, uint64_t image_bytes,
                           "-byte file can hold."));
   Tensor t = empty(Shape(dims), {.dtype = dtype});
   if (numel > 0 &&
-      H5Dread(d.id, memory_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()) < 0)
+      H5Dread(d.id, h5_memory_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()) < 0)
     throw FormatError(str(where, ": cannot read the data: ", h5_reason(), "."));
   return t;
 }
@@ -276,7 +225,7 @@ std::vector<uint8_t> write_h5(const H5Content& content, const std::string& who) 
   Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   if (!fapl.ok() || H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0)
     fail("cannot set up an in-memory HDF5 file");
-  Hid file(H5Fcreate(image_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id), H5Fclose);
+  Hid file(H5Fcreate(h5_image_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id), H5Fclose);
   if (!file.ok()) fail("cannot create an in-memory HDF5 file");
 
   // Groups: every parent first (sorted paths list parents before children).
@@ -314,12 +263,12 @@ std::vector<uint8_t> write_h5(const H5Content& content, const std::string& who) 
                            : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
               H5Sclose);
     if (!space.ok()) fail(str("cannot make the dataspace of \"", path, "\""));
-    Hid d(H5Dcreate2(file.id, path.c_str(), file_type(t.dtype()), space.id, H5P_DEFAULT,
+    Hid d(H5Dcreate2(file.id, path.c_str(), h5_file_type(t.dtype()), space.id, H5P_DEFAULT,
                      H5P_DEFAULT, H5P_DEFAULT),
           H5Dclose);
     if (!d.ok()) fail(str("cannot create dataset \"", path, "\""));
     if (t.numel() > 0 &&
-        H5Dwrite(d.id, memory_type(t.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()) < 0)
+        H5Dwrite(d.id, h5_memory_type(t.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()) < 0)
       fail(str("cannot write dataset \"", path, "\""));
   }
   if (H5Fflush(file.id, H5F_SCOPE_GLOBAL) < 0) fail("cannot flush the in-memory HDF5 file");
@@ -342,7 +291,7 @@ H5Content read_h5(const std::vector<uint8_t>& image, const std::string& who) {
   if (!fapl.ok() || H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0 ||
       H5Pset_file_image(fapl.id, const_cast<uint8_t*>(image.data()), image.size()) < 0)
     throw IoError(str(who, ": cannot set up an in-memory HDF5 file: ", h5_reason(), "."));
-  Hid file(H5Fopen(image_name().c_str(), H5F_ACC_RDONLY, fapl.id), H5Fclose);
+  Hid file(H5Fopen(h5_image_name().c_str(), H5F_ACC_RDONLY, fapl.id), H5Fclose);
   if (!file.ok())
     throw FormatError(str(who, ": libhdf5 cannot open it (", image.size(),
                           " bytes; truncated or corrupt?): ", h5_reason(), "."));

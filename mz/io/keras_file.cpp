@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "mz/core/grad_mode.h"
+#include "mz/io/detail/bounded_json.h"
 #include "mz/io/file.h"
 #include "mz/io/h5_weights.h"
 #include "mz/io/legacy_h5.h"
@@ -28,7 +29,6 @@ using io::detail::H5Content;
 // The Keras version whose layout merezha writes (checked against files of Keras 3.15.1).
 constexpr const char* kKerasVersion = "3.15.1";
 // config.json may nest this deep at most (a hostile file could nest 10 000 levels).
-constexpr int kMaxJsonDepth = 256;
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -313,35 +313,6 @@ void strip_shared_ids(Json& j) {
   }
 }
 
-// Parses config.json, refusing nesting deeper than kMaxJsonDepth before the parser sees it.
-Json parse_config(const std::vector<uint8_t>& bytes, const std::string& who) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (uint8_t ch : bytes) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        in_string = false;
-    } else if (ch == '"') {
-      in_string = true;
-    } else if (ch == '{' || ch == '[') {
-      if (++depth > kMaxJsonDepth)
-        throw FormatError(
-            str(who, ": nesting deeper than ", kMaxJsonDepth, " levels; refusing it."));
-    } else if (ch == '}' || ch == ']') {
-      --depth;
-    }
-  }
-  try {
-    return Json::parse(bytes.begin(), bytes.end());
-  } catch (const Json::exception& e) {
-    throw FormatError(str(who, ": not valid JSON: ", e.what(), "."));
-  }
-}
-
 std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
 
 // Rethrows an error from a part of the file with the file and the part named first.
@@ -423,9 +394,9 @@ void save_legacy_h5_model(const Model& model, const std::string& path, const std
     }
     optimizer_name = model.optimizer()->name();
   }
-  std::vector<uint8_t> image = io::detail::write_legacy_h5(
-      model, model_config, envelope.value("compile_config", Json()), optimizer, optimizer_name,
-      who);
+  std::vector<uint8_t> image =
+      io::detail::write_legacy_h5(model, model_config, envelope.value("compile_config", Json()),
+                                  optimizer, optimizer_name, who);
   io::detail::write_file_atomic(path, {{image.data(), image.size()}}, who);
 }
 
@@ -480,7 +451,9 @@ std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions opti
                             "save with weights_format=\"h5\" (Keras's default)."));
     throw FormatError(str(who, ": the archive has no model.weights.h5."));
   }
-  Json config = parse_config(*config_bytes, who + ": config.json");
+  Json config = io::detail::parse_bounded_json(
+      {reinterpret_cast<const char*>(config_bytes->data()), config_bytes->size()},
+      who + ": config.json");
   strip_shared_ids(config);
   std::shared_ptr<Model> model;
   try {
@@ -530,3 +503,35 @@ void load_weights(Model& model, const std::string& path) {
 }
 
 }  // namespace mz
+
+namespace mz::io::detail {
+
+Json parse_bounded_json(std::string_view text, const std::string& who) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '{' || ch == '[') {
+      if (++depth > kMaxJsonDepth)
+        throw FormatError(
+            str(who, ": nesting deeper than ", kMaxJsonDepth, " levels; refusing it."));
+    } else if (ch == '}' || ch == ']') {
+      --depth;
+    }
+  }
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    throw FormatError(str(who, ": not valid JSON: ", e.what(), "."));
+  }
+}
+
+}  // namespace mz::io::detail

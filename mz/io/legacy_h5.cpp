@@ -19,17 +19,18 @@
 
 #include "mz/core/error.h"
 #include "mz/core/grad_mode.h"
+#include "mz/io/detail/bounded_json.h"
 #include "mz/io/h5_weights.h"
 
 #ifdef MZ_HAVE_HDF5
-#include <hdf5.h>
+#include "mz/io/detail/h5_common.h"
 #endif
 
 namespace mz {
 namespace {
 
-// model_config and training_config may nest this deep at most.
-constexpr int kMaxJsonDepth = 256;
+// Models may nest this deep at most (as their JSON may: bounded_json.h).
+using io::detail::kMaxJsonDepth;
 // The child reading the string attributes gets this long and may send this much.
 constexpr int kChildTimeoutMs = 5000;
 constexpr std::size_t kMaxChildOutput = std::size_t{64} << 20;
@@ -140,49 +141,7 @@ Json legacy_compile_config(const Json& training_config, const std::string& who) 
 namespace io::detail {
 namespace {
 
-// Parses a JSON attribute, refusing nesting deeper than kMaxJsonDepth before the parser does.
-[[maybe_unused]] Json parse_json(const std::string& text, const std::string& where) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char ch : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        in_string = false;
-    } else if (ch == '"') {
-      in_string = true;
-    } else if (ch == '{' || ch == '[') {
-      if (++depth > kMaxJsonDepth)
-        throw FormatError(
-            str(where, ": nesting deeper than ", kMaxJsonDepth, " levels; refusing it."));
-    } else if (ch == '}' || ch == ']') {
-      --depth;
-    }
-  }
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    throw FormatError(str(where, ": not valid JSON: ", e.what(), "."));
-  }
-}
-
 #ifdef MZ_HAVE_HDF5
-
-// Closes an HDF5 identifier when the scope ends.
-struct Hid {
-  hid_t id = -1;
-  herr_t (*close)(hid_t) = nullptr;
-  Hid(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  ~Hid() {
-    if (id >= 0 && close) close(id);
-  }
-  bool ok() const { return id >= 0; }
-};
 
 // Thrown inside the child with the object path and what is wrong.
 struct AttrError {
@@ -324,12 +283,6 @@ Json read_attributes(const std::vector<uint8_t>& image) {
   return out;
 }
 
-// A unique name for an in-memory file being written.
-std::string write_image_name() {
-  static std::atomic<uint64_t> counter{0};
-  return str("mz-legacy-out-", ::getpid(), "-", counter++, ".h5");
-}
-
 // Writes attribute `name` as h5py writes str values: variable-length UTF-8 strings, a scalar
 // or a list; an empty list as an empty float64 array (what h5py makes of []).
 void write_strings(hid_t obj, const std::string& name, const std::vector<std::string>& values,
@@ -352,36 +305,6 @@ void write_strings(hid_t obj, const std::string& name, const std::vector<std::st
   if (!ok) throw IoError(str(where, ": cannot write attribute \"", name, "\"."));
 }
 
-hid_t file_type_of(DType d) {
-  switch (d) {
-    case DType::f64:
-      return H5T_IEEE_F64LE;
-    case DType::i32:
-      return H5T_STD_I32LE;
-    case DType::i64:
-      return H5T_STD_I64LE;
-    case DType::u8:
-      return H5T_STD_U8LE;
-    default:
-      return H5T_IEEE_F32LE;
-  }
-}
-
-hid_t memory_type_of(DType d) {
-  switch (d) {
-    case DType::f64:
-      return H5T_NATIVE_DOUBLE;
-    case DType::i32:
-      return H5T_NATIVE_INT32;
-    case DType::i64:
-      return H5T_NATIVE_INT64;
-    case DType::u8:
-      return H5T_NATIVE_UINT8;
-    default:
-      return H5T_NATIVE_FLOAT;
-  }
-}
-
 // Writes dataset `path` (parents created) holding `value`.
 void write_dataset(hid_t file, const std::string& path, const Tensor& value,
                    const std::string& who) {
@@ -398,10 +321,10 @@ void write_dataset(hid_t file, const std::string& path, const Tensor& value,
   Hid lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   bool ok = space.ok() && lcpl.ok() && H5Pset_create_intermediate_group(lcpl.id, 1) >= 0;
   if (ok) {
-    Hid d(H5Dcreate2(file, path.c_str(), file_type_of(t.dtype()), space.id, lcpl.id, H5P_DEFAULT,
+    Hid d(H5Dcreate2(file, path.c_str(), h5_file_type(t.dtype()), space.id, lcpl.id, H5P_DEFAULT,
                      H5P_DEFAULT),
           H5Dclose);
-    ok = d.ok() && (t.numel() == 0 || H5Dwrite(d.id, memory_type_of(t.dtype()), H5S_ALL, H5S_ALL,
+    ok = d.ok() && (t.numel() == 0 || H5Dwrite(d.id, h5_memory_type(t.dtype()), H5S_ALL, H5S_ALL,
                                                H5P_DEFAULT, t.raw_data()) >= 0);
   }
   if (!ok) throw IoError(str(who, ": cannot write dataset \"/", path, "\"."));
@@ -491,7 +414,7 @@ Json attributes_in_child(const std::vector<uint8_t>& image, const std::string& w
                           ") reading the string attributes; the file is corrupt."));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || text.empty())
     throw FormatError(str(who, ": the reader process failed on the string attributes."));
-  Json out = parse_json(text, who);
+  Json out = parse_bounded_json(text, who);
   if (out.contains("error"))
     throw FormatError(str(who, ": ", out["error"].get<std::string>(), "."));
   return out;
@@ -537,15 +460,15 @@ LegacyH5 read_legacy_h5(const std::vector<uint8_t>& image, const std::string& wh
   const std::string mwhere = who + ": \"/\" attribute \"model_config\"";
   const std::string twhere = who + ": \"/\" attribute \"training_config\"";
   try {
-    out.config =
-        legacy_model_config(parse_json(attrs["model_config"].get<std::string>(), mwhere), mwhere);
+    out.config = legacy_model_config(
+        parse_bounded_json(attrs["model_config"].get<std::string>(), mwhere), mwhere);
   } catch (const Json::exception& e) {
     throw FormatError(str(mwhere, ": unexpected JSON value: ", e.what(), "."));
   }
   if (attrs["training_config"].is_string()) {
     try {
       out.compile_config = legacy_compile_config(
-          parse_json(attrs["training_config"].get<std::string>(), twhere), twhere);
+          parse_bounded_json(attrs["training_config"].get<std::string>(), twhere), twhere);
     } catch (const Json::exception& e) {
       throw FormatError(str(twhere, ": unexpected JSON value: ", e.what(), "."));
     }
@@ -648,7 +571,7 @@ std::vector<uint8_t> write_legacy_h5(const Model& model, const Json& model_confi
   Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   if (!fapl.ok() || H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0)
     throw IoError(str(who, ": cannot set up an in-memory HDF5 file."));
-  Hid file(H5Fcreate(write_image_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id), H5Fclose);
+  Hid file(H5Fcreate(h5_image_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id), H5Fclose);
   if (!file.ok()) throw IoError(str(who, ": cannot create an in-memory HDF5 file."));
   const char* version = "3.15.1";  // the Keras whose legacy layout this is
   const auto dump = [](const Json& j) {
