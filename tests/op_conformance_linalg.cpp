@@ -61,6 +61,23 @@ std::vector<Case> cases() {
   add_mm("matmul_row_times_matrix", {1, 300}, {300, 70});  // gemv
   add_mm("matmul_matrix_times_column", {70, 300}, {300, 1});
   add_mm("matmul_vector_promotion", {300}, {300, 70});
+  // The AVX-512 gemv's tiles of 128 and 16 columns and its masked tail; K not a multiple of 4.
+  add_mm("matmul_row_times_wide_matrix", {1, 301}, {301, 300});
+  add_mm("matmul_row_times_narrow_matrix", {1, 7}, {7, 13});
+  // K <= 4: the small-K product (a tiny layer's input, an outer product), any N.
+  add_mm("matmul_k1_outer_product", {50, 1}, {1, 37});
+  add_mm("matmul_k2", {300, 2}, {2, 16});
+  add_mm("matmul_k4", {9, 4}, {4, 70});
+  c.push_back({"matmul_k3_transposed_left", Op::matmul,
+               [](DType d) {
+                 return Inputs{draw({3, 40}, d, 11), draw({3, 21}, d, 12)};
+               },
+               [](const Inputs& v) { return matmul(v[0].mT(), v[1]); }});
+  c.push_back({"matmul_row_view_times_matrix", Op::matmul,  // x with a stride: a column's view
+               [](DType d) {
+                 return Inputs{draw({150, 2}, d, 13), draw({150, 40}, d, 14)};
+               },
+               [](const Inputs& v) { return matmul(v[0].slice(1, 0, 1).mT(), v[1]); }});
   c.push_back({"matmul_transposed_views", Op::matmul,
                [](DType d) {
                  return Inputs{draw({70, 33}, d, 3), draw({45, 70}, d, 4)};
@@ -152,6 +169,27 @@ std::vector<Case> cases() {
                [](const Inputs& v) {
                  return concat({v[0], v[1].mT().contiguous().mT()}, 1);
                }});
+  // copy of a broadcast view (expand's stride-0 axes) and of a transposed one.
+  c.push_back({"copy_expanded_row", Op::copy,
+               [](DType d) {
+                 return Inputs{draw({1, 7}, d, 19)};
+               },
+               [](const Inputs& v) { return v[0].expand({5, 7}).contiguous(); }});
+  c.push_back({"copy_expanded_column", Op::copy,
+               [](DType d) {
+                 return Inputs{draw({6, 1}, d, 20)};
+               },
+               [](const Inputs& v) { return v[0].expand({6, 9}).contiguous(); }});
+  c.push_back({"copy_expanded_scalar", Op::copy,
+               [](DType d) {
+                 return Inputs{draw({1, 1}, d, 21)};
+               },
+               [](const Inputs& v) { return v[0].expand({4, 3}).contiguous(); }});
+  c.push_back({"copy_transposed", Op::copy,
+               [](DType d) {
+                 return Inputs{draw({4, 6}, d, 22)};
+               },
+               [](const Inputs& v) { return v[0].mT().contiguous(); }});
   c.push_back({"pad", Op::pad,
                [](DType d) {
                  return Inputs{draw({3, 4}, d, 18)};

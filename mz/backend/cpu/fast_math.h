@@ -117,19 +117,28 @@ inline float log1p(float x) {
   return select((d == 0.0f) | (x == kInf), x, r);
 }
 
-// tanh (Cephes tanhf): an odd polynomial for |x| < 0.625, else 1 - 2 / (e^(2|x|) + 1).
+// tanh: x times a rational function of x^2 (degrees 6 over 3, the fit Eigen uses) on x clamped
+// to +-7.905, where tanh is 1 to float precision; +-1 exactly from |x| >= 9. One division and
+// no exp: 1.6x the speed of the exp form. Max error 3.5e-7 relative (checked on every 97th
+// float); denormals, -0, +-inf and NaN come out right (v * (p / q) keeps tiny x from underflow).
 inline float tanh(float x) {
-  const float ax = std::abs(x);
-  const float z = x * x;
-  float p = -5.70498872745e-3f;
-  p = p * z + 2.06390887954e-2f;
-  p = p * z - 5.37397155531e-2f;
-  p = p * z + 1.33314422036e-1f;
-  p = p * z - 3.33332819422e-1f;
-  const float small = select(x == 0.0f, x, p * z * x + x);  // keeps -0
-  const float big = 1.0f - 2.0f / (exp(ax + ax) + 1.0f);
-  const float r = select(ax < 0.625f, small, select(x < 0.0f, -big, big));
-  return select(x != x, x, r);
+  constexpr float lim = 7.90531110763549805f;
+  float v = select(x > lim, lim, x);
+  v = select(v < -lim, -lim, v);
+  const float z = v * v;
+  float p = -2.76076847742355e-16f;
+  p = p * z + 2.00018790482477e-13f;
+  p = p * z - 8.60467152213735e-11f;
+  p = p * z + 5.12229709037114e-08f;
+  p = p * z + 1.48572235717979e-05f;
+  p = p * z + 6.37261928875436e-04f;
+  p = p * z + 4.89352455891786e-03f;
+  float q = 1.19825839466702e-06f;
+  q = q * z + 1.18534705686654e-04f;
+  q = q * z + 2.26843463243900e-03f;
+  q = q * z + 4.89352518554385e-03f;
+  const float r = v * (p / q);
+  return select(std::abs(x) >= 9.0f, std::copysign(1.0f, x), r);
 }
 
 // 1 / (1 + e^-x) from e = e^-|x|, so neither side overflows: 1/(1+e) or e/(1+e).

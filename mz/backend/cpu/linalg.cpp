@@ -13,6 +13,10 @@
 #include "mz/backend/cpu/register.h"
 #include "mz/core/thread_pool.h"
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #ifdef MZ_HAVE_OPENBLAS
 #include <cblas.h>
 #include <omp.h>
@@ -98,8 +102,106 @@ int64_t col_vector_inc(const Mat<T>& m) {
   return m.trans ? 1 : m.ld;
 }  // (K, 1)
 
+// C = A @ B for K = kK <= 4 (a tiny layer's input, an outer product in a backward pass), B's
+// rows contiguous: c[i][j] = sum_k a[i][k] b[k][j] in k order, a row at a time. BLAS spends
+// far longer packing such operands than multiplying them.
+template <int kK, class T>
+void gemm_small_k(int64_t M, int64_t N, const Mat<T>& A, const Mat<T>& B, T* C, int64_t ldc) {
+  const T* b[kK];
+  for (int k = 0; k < kK; ++k) b[k] = B.p + k * B.ld;
+  for (int64_t i = 0; i < M; ++i) {
+    T a[kK];
+    for (int k = 0; k < kK; ++k) a[k] = A.trans ? A.p[k * A.ld + i] : A.p[i * A.ld + k];
+    T* c = C + i * ldc;
+    int64_t j = 0;
+    for (; j + 16 <= N; j += 16) {  // a fixed width: straight vector code, no per-row set-up
+      T s[16];
+      for (int l = 0; l < 16; ++l) {
+        s[l] = a[0] * b[0][j + l];
+        for (int k = 1; k < kK; ++k) s[l] += a[k] * b[k][j + l];
+      }
+      for (int l = 0; l < 16; ++l) c[j + l] = s[l];
+    }
+    for (; j < N; ++j) {
+      T s = a[0] * b[0][j];
+      for (int k = 1; k < kK; ++k) s += a[k] * b[k][j];
+      c[j] = s;
+    }
+  }
+}
+
+// gemm_small_k for K in 1..4 with B not transposed; false (nothing done) otherwise.
+template <class T>
+bool try_gemm_small_k(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& B, T* C,
+                      int64_t ldc) {
+  if (B.trans || K < 1 || K > 4) return false;
+  switch (K) {
+    case 1:
+      gemm_small_k<1>(M, N, A, B, C, ldc);
+      break;
+    case 2:
+      gemm_small_k<2>(M, N, A, B, C, ldc);
+      break;
+    case 3:
+      gemm_small_k<3>(M, N, A, B, C, ldc);
+      break;
+    default:
+      gemm_small_k<4>(M, N, A, B, C, ldc);
+  }
+  return true;
+}
+
+#if defined(__AVX512F__)
+// c[0, 16 kV) = sum over k of a[k * inc] * b[k * ldb + 0, 16 kV), k in order, one FMA chain per
+// column (the vector-matrix product of a batch of one: the weights stream through once, four
+// rows per step). kMasked: one vector of `mask` columns (the last N % 16).
+template <int kV, bool kMasked = false>
+void gemv_tile(const float* a, int64_t inc, const float* b, int64_t ldb, int64_t K, float* c,
+               __mmask16 mask = 0xffff) {
+  __m512 acc[kV];
+  for (int v = 0; v < kV; ++v) acc[v] = _mm512_setzero_ps();
+  auto row = [&](int64_t k) {
+    const __m512 x = _mm512_set1_ps(a[k * inc]);
+    const float* w = b + k * ldb;
+    for (int v = 0; v < kV; ++v) {
+      const __m512 wv = kMasked ? _mm512_maskz_loadu_ps(mask, w) : _mm512_loadu_ps(w + 16 * v);
+      acc[v] = _mm512_fmadd_ps(x, wv, acc[v]);
+    }
+  };
+  int64_t k = 0;
+  for (; k + 4 <= K; k += 4) {
+    row(k);
+    row(k + 1);
+    row(k + 2);
+    row(k + 3);
+  }
+  for (; k < K; ++k) row(k);
+  for (int v = 0; v < kV; ++v) {
+    if constexpr (kMasked)
+      _mm512_mask_storeu_ps(c, mask, acc[v]);
+    else
+      _mm512_storeu_ps(c + 16 * v, acc[v]);
+  }
+}
+
+// c (N) = a (K) @ B (K, N) with B's rows contiguous, in tiles of 128, 16, then the rest.
+// About 1.25x OpenBLAS's sgemv here, whose kernel reads each weight row in shorter runs.
+void gemv_rows(int64_t N, int64_t K, const float* a, int64_t inc, const Mat<float>& B, float* c) {
+  int64_t j = 0;
+  for (; j + 128 <= N; j += 128) gemv_tile<8>(a, inc, B.p + j, B.ld, K, c + j);
+  for (; j + 16 <= N; j += 16) gemv_tile<1>(a, inc, B.p + j, B.ld, K, c + j);
+  if (j < N)
+    gemv_tile<1, true>(a, inc, B.p + j, B.ld, K, c + j,
+                       static_cast<__mmask16>((1u << (N - j)) - 1));
+}
+#endif
+
 // C (M, N), leading dimension ldc, = A (M, K) @ B (K, N): one single-threaded BLAS call.
 void gemm(int64_t M, int64_t N, int64_t K, Mat<float> A, Mat<float> B, float* C, int64_t ldc) {
+  if (try_gemm_small_k(M, N, K, A, B, C, ldc)) return;
+#if defined(__AVX512F__)
+  if (M == 1 && !B.trans && N >= 16) return gemv_rows(N, K, A.p, row_vector_inc(A), B, C);
+#endif
   single_threaded_blas();
   const auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
   if (M == 1) {  // c (N) = B^T a
@@ -114,6 +216,7 @@ void gemm(int64_t M, int64_t N, int64_t K, Mat<float> A, Mat<float> B, float* C,
 }
 
 void gemm(int64_t M, int64_t N, int64_t K, Mat<double> A, Mat<double> B, double* C, int64_t ldc) {
+  if (try_gemm_small_k(M, N, K, A, B, C, ldc)) return;
   single_threaded_blas();
   const auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
   if (M == 1) {
@@ -278,26 +381,31 @@ void matmul(const KernelArgs& k) {
   run_tasks(items * p.parts, run);
 }
 
-// The bias + activation pass over one block of C: c[i][j] = act(c[i][j] + bias[n0 + j]),
-// one row at a time while the block is still in cache; the inner loop vectorises.
+// The bias + activation pass over one block of C: c[i][j] = act(c[i][j] + bias[n0 + j]) while
+// the block is still in cache. The bias goes row by row; the activation runs as one flat loop
+// when the block's rows are adjacent (narrow layers: a 16-wide row is too short a loop).
 template <class T, Act kAct>
 struct BiasAct {
   const T* bias;  // null when there is none
+  static void act(T* p, int64_t n) {
+    if constexpr (kAct == Act::relu) {
+      for (int64_t j = 0; j < n; ++j) p[j] = p[j] > T(0) ? p[j] : T(0);
+    } else if constexpr (kAct == Act::tanh) {
+      for (int64_t j = 0; j < n; ++j) p[j] = Math<T>::tanh(p[j]);
+    } else if constexpr (kAct == Act::sigmoid) {
+      for (int64_t j = 0; j < n; ++j) p[j] = Math<T>::sigmoid(p[j]);
+    }
+  }
   void operator()(T* c, int64_t ldc, int64_t rows, int64_t n0, int64_t n1) const {
     const int64_t n = n1 - n0;
-    const T* b = bias ? bias + n0 : nullptr;
-    for (int64_t i = 0; i < rows; ++i) {
-      T* row = c + i * ldc;
-      if (b)
+    if (const T* b = bias ? bias + n0 : nullptr)
+      for (int64_t i = 0; i < rows; ++i) {
+        T* row = c + i * ldc;
         for (int64_t j = 0; j < n; ++j) row[j] += b[j];
-      if constexpr (kAct == Act::relu) {
-        for (int64_t j = 0; j < n; ++j) row[j] = row[j] > T(0) ? row[j] : T(0);
-      } else if constexpr (kAct == Act::tanh) {
-        for (int64_t j = 0; j < n; ++j) row[j] = Math<T>::tanh(row[j]);
-      } else if constexpr (kAct == Act::sigmoid) {
-        for (int64_t j = 0; j < n; ++j) row[j] = Math<T>::sigmoid(row[j]);
       }
-    }
+    if constexpr (kAct == Act::linear) return;
+    if (ldc == n) return act(c, rows * n);
+    for (int64_t i = 0; i < rows; ++i) act(c + i * ldc, n);
   }
 };
 

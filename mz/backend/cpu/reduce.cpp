@@ -123,6 +123,17 @@ void reduce_rows(const T* x, T* out, int64_t outer, int64_t n) {
   }
 }
 
+// acc[0..W) = reduce over `rows` rows (ld apart) of columns [0, W) of x, each column in row
+// order; W is fixed so the accumulators stay in registers.
+template <int W, class R, class T>
+void add_rows(const T* x, int64_t ld, int64_t rows, typename R::Acc* acc) {
+  typename R::Acc a[W];
+  for (int i = 0; i < W; ++i) a[i] = R::init();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int i = 0; i < W; ++i) a[i] = R::add(a[i], x[r * ld + i]);
+  for (int i = 0; i < W; ++i) acc[i] = a[i];
+}
+
 // inner > 1: out[o, i] = reduce over r of x[o, r, i]. Each task accumulates a block of rows
 // for a chunk of columns (vectorised across columns); row blocks merge in order.
 template <class R, class T>
@@ -138,11 +149,11 @@ void reduce_cols(const T* x, T* out, int64_t outer, int64_t n, int64_t inner) {
     const int64_t c0 = c * kColChunk, len = std::min(kColChunk, inner - c0);
     const int64_t r0 = rb * rows, r1 = std::min(n, r0 + rows);
     Acc acc[kColChunk];
-    for (int64_t i = 0; i < len; ++i) acc[i] = R::init();
-    for (int64_t r = r0; r < r1; ++r) {
-      const T* row = x + (o * n + r) * inner + c0;
-      for (int64_t i = 0; i < len; ++i) acc[i] = R::add(acc[i], row[i]);
-    }
+    const T* first = x + (o * n + r0) * inner + c0;
+    int64_t i = 0;
+    for (; i + 16 <= len; i += 16) add_rows<16, R>(first + i, inner, r1 - r0, acc + i);
+    for (; i + 4 <= len; i += 4) add_rows<4, R>(first + i, inner, r1 - r0, acc + i);
+    for (; i < len; ++i) add_rows<1, R>(first + i, inner, r1 - r0, acc + i);
     if (row_blocks == 1) {
       for (int64_t i = 0; i < len; ++i) out[o * inner + c0 + i] = R::finish(acc[i], n);
     } else {

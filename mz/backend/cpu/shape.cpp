@@ -1,9 +1,11 @@
-// Joining and padding kernels (cpu): concat and pad as block copies (memcpy of the longest
-// contiguous runs), threaded over rows. Each output element is written once by a plain copy,
-// so any thread count gives the same bits. Layouts without contiguous runs run the ref kernel.
+// Copying, joining and padding kernels (cpu): copy, concat and pad as block copies (memcpy of
+// the longest contiguous runs), threaded over rows. Each output element is written once by a
+// plain copy, so any thread count gives the same bits. Layouts without contiguous runs run the
+// ref kernel.
 #include <algorithm>
 #include <cstring>
 
+#include "mz/backend/cpu/loops.h"
 #include "mz/backend/cpu/register.h"
 #include "mz/core/thread_pool.h"
 
@@ -12,10 +14,6 @@ namespace {
 
 // Fewest bytes worth a thread wake-up.
 constexpr int64_t kBytes = 1 << 17;
-
-void run_ref(Op op, DType dtype, const KernelArgs& k) {
-  kernel_table(DeviceType::ref).get(op, dtype)(k);
-}
 
 // Rows of `row_bytes` per thread range, at least one.
 int64_t row_grain(int64_t row_bytes) {
@@ -102,8 +100,41 @@ void concat(const KernelArgs& k) {
                });
 }
 
+// copy (see ref) within one dtype into a contiguous out (clone, contiguous): a dense x is one
+// memcpy; a broadcast x (expand's stride-0 axes: the scalar, row and col layouts of loops.h)
+// is written run by run. Transposed layouts and dtype conversions run the ref kernel.
+template <class T>
+void copy(const KernelArgs& k) {
+  const Tensor &x = k.in[0], &out = k.out[0];
+  const int64_t n = out.numel();
+  const Operand o = x.dtype() == out.dtype() && out.is_contiguous() ? classify(x) : Operand{};
+  if (o.layout == Layout::other) return run_ref(Op::copy, dtype_of<T>, k);
+  if (n == 0) return;
+  const T* px = static_cast<const T*>(x.raw_data());
+  T* po = out.data<T>();
+  const int64_t inner = o.inner, rows = n / inner;
+  switch (o.layout) {
+    case Layout::dense:
+      std::memcpy(po, px, static_cast<std::size_t>(n) * sizeof(T));
+      return;
+    case Layout::scalar:
+      std::fill(po, po + n, *px);
+      return;
+    case Layout::row:  // x's `inner` elements repeated for every row
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(po + r * inner, px, static_cast<std::size_t>(inner) * sizeof(T));
+      return;
+    case Layout::col:  // x[r] repeated `inner` times in row r
+      for (int64_t r = 0; r < rows; ++r) std::fill(po + r * inner, po + (r + 1) * inner, px[r]);
+      return;
+    case Layout::other:
+      return;
+  }
+}
+
 template <class T>
 void register_dtype(KernelTable& t) {
+  t.set(Op::copy, dtype_of<T>, copy<T>);
   t.set(Op::pad, dtype_of<T>, pad<T>);
   t.set(Op::concat, dtype_of<T>, concat<T>);
 }
