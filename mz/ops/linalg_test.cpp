@@ -2,6 +2,9 @@
 // views, gradients (float64 finite differences), error messages, thread-count determinism.
 #include "mz/ops/linalg.h"
 
+#include <cmath>
+#include <limits>
+
 #include "mz/core/thread_pool.h"
 #include "mz/ops/ops.h"
 #include "testing.h"
@@ -183,6 +186,29 @@ TEST(Linear, Float32ActivationsMatchRef) {
     Tensor want = linear(x.to(Device::ref()), w.to(Device::ref()), b.to(Device::ref()), act);
     EXPECT_TRUE(all_close(linear(x, w, b, act), want, 1e-5, 1e-6)) << static_cast<int>(act);
   }
+}
+
+TEST(Linear, NaNInTheInputStaysNaNThroughEveryActivation) {
+  // reliability.md N1: the fused epilogue must not turn NaN into 0 (relu as max(0, NaN)).
+  // K = 2 runs the small-K product, K = 7 the BLAS one; a batch of one the gemv.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (Device d : {Device::ref(), Device::cpu()})
+    for (DType dtype : {DType::f32, DType::f64})
+      for (int64_t k : {2, 7})
+        for (int64_t rows : {1, 3})
+          for (Act act : {Act::linear, Act::relu, Act::tanh, Act::sigmoid}) {
+            Tensor x = rnd({rows, k}, 70, dtype, d);
+            std::vector<double> v = x.to_vector<double>();
+            v[0] = nan;  // row 0 is all NaN after the product
+            x = tensor(v, x.shape(), {.dtype = dtype, .device = d});
+            Tensor y = linear(x, rnd({k, 20}, 71, dtype, d), rnd({20}, 72, dtype, d), act);
+            std::vector<double> out = y.to_vector<double>();
+            for (int64_t j = 0; j < 20; ++j)
+              EXPECT_TRUE(std::isnan(out[j])) << d << " " << dtype_name(dtype) << " K=" << k
+                                              << " rows=" << rows << " act "
+                                              << static_cast<int>(act) << " column " << j;
+            if (rows > 1) EXPECT_FALSE(std::isnan(out[20])) << d;
+          }
 }
 
 TEST(Linear, GradientsMatchFiniteDifferences) {

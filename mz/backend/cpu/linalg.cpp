@@ -103,10 +103,13 @@ int64_t col_vector_inc(const Mat<T>& m) {
 }  // (K, 1)
 
 // C = A @ B for K = kK <= 4 (a tiny layer's input, an outer product in a backward pass), B's
-// rows contiguous: c[i][j] = sum_k a[i][k] b[k][j] in k order, a row at a time. BLAS spends
-// far longer packing such operands than multiplying them.
-template <int kK, class T>
-void gemm_small_k(int64_t M, int64_t N, const Mat<T>& A, const Mat<T>& B, T* C, int64_t ldc) {
+// rows contiguous: c[i][j] = sum_k a[i][k] b[k][j] in k order, a row at a time, each chunk of
+// 16 columns finished in registers by `epi.finish<W>(s, column)` (the fused Dense forward's
+// bias and activation) before it is stored. BLAS spends far longer packing such operands
+// than multiplying them.
+template <int kK, class T, class Epi>
+void gemm_small_k(int64_t M, int64_t N, const Mat<T>& A, const Mat<T>& B, T* C, int64_t ldc,
+                  const Epi& epi, int64_t n0) {
   const T* b[kK];
   for (int k = 0; k < kK; ++k) b[k] = B.p + k * B.ld;
   for (int64_t i = 0; i < M; ++i) {
@@ -120,33 +123,35 @@ void gemm_small_k(int64_t M, int64_t N, const Mat<T>& A, const Mat<T>& B, T* C, 
         s[l] = a[0] * b[0][j + l];
         for (int k = 1; k < kK; ++k) s[l] += a[k] * b[k][j + l];
       }
+      epi.template finish<16>(s, n0 + j);
       for (int l = 0; l < 16; ++l) c[j + l] = s[l];
     }
     for (; j < N; ++j) {
-      T s = a[0] * b[0][j];
-      for (int k = 1; k < kK; ++k) s += a[k] * b[k][j];
-      c[j] = s;
+      T s[1] = {a[0] * b[0][j]};
+      for (int k = 1; k < kK; ++k) s[0] += a[k] * b[k][j];
+      epi.template finish<1>(s, n0 + j);
+      c[j] = s[0];
     }
   }
 }
 
 // gemm_small_k for K in 1..4 with B not transposed; false (nothing done) otherwise.
-template <class T>
+template <class T, class Epi>
 bool try_gemm_small_k(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& B, T* C,
-                      int64_t ldc) {
+                      int64_t ldc, const Epi& epi, int64_t n0) {
   if (B.trans || K < 1 || K > 4) return false;
   switch (K) {
     case 1:
-      gemm_small_k<1>(M, N, A, B, C, ldc);
+      gemm_small_k<1>(M, N, A, B, C, ldc, epi, n0);
       break;
     case 2:
-      gemm_small_k<2>(M, N, A, B, C, ldc);
+      gemm_small_k<2>(M, N, A, B, C, ldc, epi, n0);
       break;
     case 3:
-      gemm_small_k<3>(M, N, A, B, C, ldc);
+      gemm_small_k<3>(M, N, A, B, C, ldc, epi, n0);
       break;
     default:
-      gemm_small_k<4>(M, N, A, B, C, ldc);
+      gemm_small_k<4>(M, N, A, B, C, ldc, epi, n0);
   }
   return true;
 }
@@ -198,7 +203,6 @@ void gemv_rows(int64_t N, int64_t K, const float* a, int64_t inc, const Mat<floa
 
 // C (M, N), leading dimension ldc, = A (M, K) @ B (K, N): one single-threaded BLAS call.
 void gemm(int64_t M, int64_t N, int64_t K, Mat<float> A, Mat<float> B, float* C, int64_t ldc) {
-  if (try_gemm_small_k(M, N, K, A, B, C, ldc)) return;
 #if defined(__AVX512F__)
   if (M == 1 && !B.trans && N >= 16) return gemv_rows(N, K, A.p, row_vector_inc(A), B, C);
 #endif
@@ -216,7 +220,6 @@ void gemm(int64_t M, int64_t N, int64_t K, Mat<float> A, Mat<float> B, float* C,
 }
 
 void gemm(int64_t M, int64_t N, int64_t K, Mat<double> A, Mat<double> B, double* C, int64_t ldc) {
-  if (try_gemm_small_k(M, N, K, A, B, C, ldc)) return;
   single_threaded_blas();
   const auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
   if (M == 1) {
@@ -286,7 +289,8 @@ inline void block(int64_t n, int64_t parts, int64_t i, int64_t& begin, int64_t& 
   end = edge(i + 1);
 }
 
-// Computes one block of C = A @ B, then applies `epilogue(c, ldc, rows, n0, n1)`.
+// Computes one block of C = A @ B with its epilogue: `epilogue(c, ldc, rows, n0, n1)` after
+// the product, or chunk by chunk inside the small-K product.
 template <class T, class Epilogue>
 void gemm_block(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& B, T* C,
                 int64_t ldc, const Plan& p, int64_t part, const Epilogue& epilogue) {
@@ -295,10 +299,12 @@ void gemm_block(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& 
     block(p.split_n ? N : M, p.parts, part, p.split_n ? n0 : m0, p.split_n ? n1 : m1);
   if (m1 <= m0 || n1 <= n0) return;
   T* c = C + m0 * ldc + n0;
+  const Mat<T> a = A.at(m0, 0), b = B.at(0, n0);
+  if (K > 0 && try_gemm_small_k(m1 - m0, n1 - n0, K, a, b, c, ldc, epilogue, n0)) return;
   if (K == 0) {
     for (int64_t i = 0; i < m1 - m0; ++i) std::fill(c + i * ldc, c + i * ldc + (n1 - n0), T(0));
   } else {
-    gemm(m1 - m0, n1 - n0, K, A.at(m0, 0), B.at(0, n0), c, ldc);
+    gemm(m1 - m0, n1 - n0, K, a, b, c, ldc);
   }
   epilogue(c, ldc, m1 - m0, n0, n1);
 }
@@ -306,6 +312,8 @@ void gemm_block(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& 
 struct NoEpilogue {
   template <class T>
   void operator()(T*, int64_t, int64_t, int64_t, int64_t) const {}
+  template <int W, class T>
+  void finish(T*, int64_t) const {}
 };
 
 // Runs `tasks` tasks through `run(i)`: inline when there is one, else over the pool.
@@ -384,28 +392,41 @@ void matmul(const KernelArgs& k) {
 // The bias + activation pass over one block of C: c[i][j] = act(c[i][j] + bias[n0 + j]) while
 // the block is still in cache. The bias goes row by row; the activation runs as one flat loop
 // when the block's rows are adjacent (narrow layers: a 16-wide row is too short a loop).
+// finish<W> does the same to W values of columns [j, j + W) held in registers.
 template <class T, Act kAct>
 struct BiasAct {
   const T* bias;  // null when there is none
+  // relu keeps NaN (x < 0 ? 0 : x), as the relu op does.
+  static T act(T v) {
+    if constexpr (kAct == Act::relu) return v < T(0) ? T(0) : v;
+    if constexpr (kAct == Act::tanh) return Math<T>::tanh(v);
+    if constexpr (kAct == Act::sigmoid) return Math<T>::sigmoid(v);
+    return v;
+  }
   static void act(T* p, int64_t n) {
-    if constexpr (kAct == Act::relu) {
-      for (int64_t j = 0; j < n; ++j) p[j] = p[j] > T(0) ? p[j] : T(0);
-    } else if constexpr (kAct == Act::tanh) {
-      for (int64_t j = 0; j < n; ++j) p[j] = Math<T>::tanh(p[j]);
-    } else if constexpr (kAct == Act::sigmoid) {
-      for (int64_t j = 0; j < n; ++j) p[j] = Math<T>::sigmoid(p[j]);
-    }
+    for (int64_t j = 0; j < n; ++j) p[j] = act(p[j]);
   }
   void operator()(T* c, int64_t ldc, int64_t rows, int64_t n0, int64_t n1) const {
     const int64_t n = n1 - n0;
-    if (const T* b = bias ? bias + n0 : nullptr)
-      for (int64_t i = 0; i < rows; ++i) {
-        T* row = c + i * ldc;
-        for (int64_t j = 0; j < n; ++j) row[j] += b[j];
+    if (const T* b = bias ? bias + n0 : nullptr) {
+      if (n == 1 && ldc == 1) {  // one output column (a regression head): a flat loop
+        for (int64_t i = 0; i < rows; ++i) c[i] += b[0];
+      } else {
+        for (int64_t i = 0; i < rows; ++i) {
+          T* row = c + i * ldc;
+          for (int64_t j = 0; j < n; ++j) row[j] += b[j];
+        }
       }
+    }
     if constexpr (kAct == Act::linear) return;
     if (ldc == n) return act(c, rows * n);
     for (int64_t i = 0; i < rows; ++i) act(c + i * ldc, n);
+  }
+  template <int W>
+  void finish(T* s, int64_t j) const {
+    if (bias)
+      for (int l = 0; l < W; ++l) s[l] += bias[j + l];
+    for (int l = 0; l < W; ++l) s[l] = act(s[l]);
   }
 };
 

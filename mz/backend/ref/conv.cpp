@@ -80,7 +80,7 @@ double activate(double v, Act act) {
     case Act::linear:
       return v;
     case Act::relu:
-      return v > 0.0 ? v : 0.0;
+      return v < 0.0 ? 0.0 : v;  // keeps NaN, as the relu op
     case Act::tanh:
       return std::tanh(v);
     case Act::sigmoid:

@@ -34,8 +34,10 @@ Loss::Loss(std::string name, std::string reduction)
 Tensor Loss::operator()(const Tensor& y_true, const Tensor& y_pred,
                         const Tensor& sample_weight) const {
   MaskedLosses losses = call_masked(y_true, y_pred);
+  // The name is for messages about the weights or the mask: built only when there are some.
+  const bool weighted = sample_weight.defined() || losses.mask.defined();
   return detail::reduce_weighted_values(losses.values, sample_weight, losses.mask, reduction_,
-                                        str(class_name(), " '", name_, "'"));
+                                        weighted ? str(class_name(), " '", name_, "'") : "");
 }
 
 Json Loss::config() const { return Json{{"name", name_}, {"reduction", reduction_}}; }
