@@ -221,13 +221,16 @@ run_tests() {  # name, binary, filter, time limit (s), then VAR=value settings f
 OPS='Arith*:Activation*:Reduce*:Softmax*:Matmul*:Linear*:OneHot*:Take*:Concat*:Pad*:Split*'
 OPS+=':Stack*:Dropout*:Random*:Conv*:DepthwiseConv*:Pool*:BatchNorm*:LayerNorm*:Norm*'
 OPS+=':LstmCell*:GruCell*:CellGrads*:LstmSequence*:GruSequence*:SimpleRnnSequence*:Recurrence*'
-[ -x "$BUILD/mz/mz_backend_test" ] && run_tests "cuda unit tests" "$BUILD/mz/mz_backend_test" 'Cuda*' 60
+OPS+=':CtcLoss*'
+# Every Cuda* test of mz/backend/cuda/*_test.cpp: the backend, cuDNN convolution against ref
+# (conv_cudnn_test), CTC (ctc_test), f64 layer gradient checks (layers_grad_test).
+[ -x "$BUILD/mz/mz_backend_test" ] && run_tests "cuda unit tests" "$BUILD/mz/mz_backend_test" 'Cuda*' 90
 # The conformance tables of the op families with cuda kernels, and the MLP trained 10 steps
-# against PyTorch's golden files (ctc has no cuda kernel yet).
+# against PyTorch's golden files.
 SUITES='Ops/ArithConformance.*:Ops/ActivationConformance.*:Ops/ReduceConformance.*'
 SUITES+=':Ops/OpConformanceLinalg.*:Ops/ShapeConformance.*:MlpParity.*'
 SUITES+=':Ops/OpConformanceConv.*:Ops/PoolConformance.*:Ops/NormConformance.*'
-SUITES+=':Ops/RnnConformance.*'
+SUITES+=':Ops/RnnConformance.*:Ops/CtcConformance.*'
 [ -x "$BUILD/tests/mz_suites" ] &&
   run_tests "conformance (cuda vs ref) + MLP parity" "$BUILD/tests/mz_suites" "$SUITES" 150
 [ -x "$BUILD/mz/mz_ops_test" ] &&

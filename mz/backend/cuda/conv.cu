@@ -3,6 +3,8 @@
 // (bias and activation fused), conv_grad_input (a thread per input element gathers the taps
 // that reach it) and conv_grad_weight (a block per weight reduces over every output pixel in a
 // fixed order, so the bits never depend on scheduling). Inputs are contiguous (ops/conv.cpp).
+// Each op first offers the call to cuDNN (conv_cudnn.h), which takes large 1-D and 2-D ones.
+#include "mz/backend/cuda/conv_cudnn.h"
 #include "mz/backend/cuda/loops.cuh"
 #include "mz/backend/cuda/register.h"
 #include "mz/backend/cuda/spatial.cuh"
@@ -140,6 +142,15 @@ __global__ void __launch_bounds__(kThreads)
   if (threadIdx.x == 0) dw[blockIdx.x] = part[0];
 }
 
+// y (pixels, Cout) = act(y + bias), bias (Cout,) or null: the epilogue of cuDNN's convolution.
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    conv_bias_act(T* y, const T* bias, Act act, int64_t cout, int64_t total) {
+  for (int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; e < total;
+       e += static_cast<int64_t>(gridDim.x) * blockDim.x)
+    y[e] = activate_value(bias ? y[e] + bias[e % cout] : y[e], act);
+}
+
 // conv: in = {x (N, *I, Cin), w (*K, Cin / G, Cout), bias (Cout,) optional}; out y (N, *O, Cout).
 template <class T>
 void conv(const KernelArgs& k) {
@@ -150,6 +161,14 @@ void conv(const KernelArgs& k) {
   const Shape window(std::vector<int64_t>(w.shape().begin(), w.shape().end() - 2));
   const Spatial s = spatial_of(x.shape(), y.shape(), window, *k.attrs);
   const T* bias = k.n_in > 2 && k.in[2].defined() ? first_element<const T>(k.in[2]) : nullptr;
+  if (cudnn_conv_forward(x, w, y, *k.attrs)) {
+    if (bias || k.attrs->act != Act::linear) {
+      conv_bias_act<<<grid_for(total, ctx), kThreads, 0, ctx.stream>>>(first_element<T>(y), bias,
+                                                                       k.attrs->act, s.Cout, total);
+      check_launch("conv: bias and activation");
+    }
+    return;
+  }
   conv_forward<<<grid_for(total, ctx), kThreads, 0, ctx.stream>>>(
       s, first_element<const T>(x), first_element<const T>(w), bias, k.attrs->act,
       first_element<T>(y), total);
@@ -164,6 +183,7 @@ void conv_grad_input(const KernelArgs& k) {
   if (total == 0) return;
   DeviceContext& ctx = activate(dx.device().index);
   const Shape window(std::vector<int64_t>(w.shape().begin(), w.shape().end() - 2));
+  if (cudnn_conv_grad_input(dy, w, dx, *k.attrs)) return;
   const Spatial s = spatial_of(dx.shape(), dy.shape(), window, *k.attrs);
   conv_backward_input<<<grid_for(total, ctx), kThreads, 0, ctx.stream>>>(
       s, first_element<const T>(dy), first_element<const T>(w), first_element<T>(dx), total);
@@ -178,6 +198,7 @@ void conv_grad_weight(const KernelArgs& k) {
   if (total == 0) return;
   DeviceContext& ctx = activate(dw.device().index);
   const Shape window(std::vector<int64_t>(dw.shape().begin(), dw.shape().end() - 2));
+  if (cudnn_conv_grad_weight(x, dy, dw, *k.attrs)) return;
   const Spatial s = spatial_of(x.shape(), dy.shape(), window, *k.attrs);
   conv_backward_weight<<<static_cast<unsigned>(total), kThreads, 0, ctx.stream>>>(
       s, first_element<const T>(x), first_element<const T>(dy), first_element<T>(dw));

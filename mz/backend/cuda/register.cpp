@@ -25,6 +25,7 @@ void register_kernels(KernelTable& table) {
   register_pool(table);
   register_norm(table);
   register_rnn(table);
+  register_ctc(table);
 }
 
 }  // namespace mz::cuda

@@ -1,8 +1,9 @@
 // The cuda backend: our own kernels for element-wise ops, reductions, softmax, indexing,
-// convolution, pooling, normalisation and recurrent cells; cuBLAS/cuBLASLt for matmul and
-// linear. Every kernel runs on its device's one stream; inputs may be any strided views,
-// outputs are written where the op put them. Read runtime.h next.
-// Switches (environment): MEREZHA_CUDA_TF32=1, MEREZHA_CUDA_DETERMINISTIC=1 (runtime.h).
+// convolution, pooling, normalisation, recurrent cells and CTC; cuBLAS/cuBLASLt for matmul and
+// linear; cuDNN for large 1-D/2-D convolutions (conv_cudnn.h). Every kernel runs on its
+// device's one stream; inputs may be any strided views, outputs are written where the op put
+// them. Read runtime.h next. Switches (environment): MEREZHA_CUDA_TF32=1,
+// MEREZHA_CUDA_DETERMINISTIC=1 (runtime.h), MEREZHA_CUDA_CONV=cudnn|direct (conv_cudnn.h).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,7 @@ void register_conv(KernelTable& table);  // direct convolution kernels (conv.cu)
 void register_pool(KernelTable& table);
 void register_norm(KernelTable& table);  // batch norm and layer norm
 void register_rnn(KernelTable& table);   // LSTM and GRU cells
+void register_ctc(KernelTable& table);   // CTC loss and its gradient (ctc.cu)
 
 // core's DeviceCopyFn for every copy that touches a cuda buffer (transfer.cpp).
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device,

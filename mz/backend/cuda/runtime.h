@@ -57,8 +57,9 @@ void synchronize(int index);
 // products, float32 sums), as torch.backends.cuda.matmul.allow_tf32. Off by default.
 bool tf32_enabled();
 // MEREZHA_CUDA_DETERMINISTIC=1: every kernel gives the same bits on every run (scatter_add
-// never uses atomics, however long its axis). Without it, only scatter_add over axes longer
-// than 64 may differ in the last bits between runs.
+// never uses atomics, however long its axis; cuDNN convolutions use deterministic algorithms
+// only, else the direct kernels). Without it, scatter_add over axes longer than 64 and cuDNN's
+// convolution gradients may differ in the last bits between runs.
 bool deterministic();
 
 // Reads and clears the device's index-error slot (kernels that find an index out of range
