@@ -51,6 +51,15 @@ else
   build/nlenv/bin/pip install -q --disable-pip-version-check \
       -r tools/golden/requirements-neurolab.txt ||
     echo "setup: no neurolab environment: the live neurolab parity tests will skip" >&2
+  # Real Keras 3 (JAX, CPU), onnx + onnxruntime and TensorBoard (build/interopenv, ~850 MB) for
+  # the live interop tests (tests/interop, label interop: they read merezha's .keras,
+  # .weights.h5, .onnx and event files); without it those tests skip.
+  if [ ! -x build/interopenv/bin/python ]; then
+    /usr/bin/python3 -m venv build/interopenv
+  fi
+  build/interopenv/bin/pip install -q --disable-pip-version-check \
+      -r tools/interop/requirements.txt ||
+    echo "setup: no interop environment: the live Keras/ONNX/TensorBoard interop tests will skip" >&2
   cmake --preset dev
   cmake --build --preset dev
   ctest --preset dev

@@ -71,7 +71,33 @@ void accumulate(Tensor& slot, const Tensor& g) {
   add_(slot, g);
 }
 
+thread_local LeafReadyHook t_leaf_ready;  // set_leaf_ready_hook's, per thread
+
+// How many nodes of `order` take each leaf that needs a gradient: its gradient is final once
+// that many have run.
+std::unordered_map<const TensorImpl*, int> leaf_uses(const std::vector<Node*>& order) {
+  std::unordered_map<const TensorImpl*, int> uses;
+  for (const Node* node : order)
+    for (std::size_t i = 0; i < node->inputs.size(); ++i)
+      if (needs(node->need, static_cast<int>(i)) && !node->inputs[i].grad_fn())
+        ++uses[&node->inputs[i].impl()];
+  return uses;
+}
+
+// After `node` ran (or got no gradient): calls the hook for each of its leaves now final.
+void release_leaves(const Node& node, std::unordered_map<const TensorImpl*, int>& uses) {
+  for (std::size_t i = 0; i < node.inputs.size(); ++i)
+    if (needs(node.need, static_cast<int>(i)) && !node.inputs[i].grad_fn() &&
+        --uses[&node.inputs[i].impl()] == 0)
+      t_leaf_ready(node.inputs[i]);
+}
+
 }  // namespace
+
+LeafReadyHook set_leaf_ready_hook(LeafReadyHook hook) {
+  std::swap(hook, t_leaf_ready);
+  return hook;
+}
 
 void backward(const Tensor& root, const Tensor& grad) {
   if (!root.requires_grad())
@@ -93,13 +119,21 @@ void backward(const Tensor& root, const Tensor& grad) {
     Tensor slot = root.grad();
     accumulate(slot, seed);
     root.impl().grad = slot.impl_ptr();
+    if (t_leaf_ready) t_leaf_ready(root);
     return;
   }
   std::unordered_map<Node*, Tensor> grads;
   grads[root.grad_fn().get()] = seed;
-  for (Node* node : topological_order(root.grad_fn().get())) {
+  const std::vector<Node*> order = topological_order(root.grad_fn().get());
+  std::unordered_map<const TensorImpl*, int> uses;  // only with a hook: see leaf_uses
+  const bool hook = static_cast<bool>(t_leaf_ready);
+  if (hook) uses = leaf_uses(order);
+  for (Node* node : order) {
     auto it = grads.find(node);
-    if (it == grads.end()) continue;  // no gradient reached this node
+    if (it == grads.end()) {  // no gradient reached this node
+      if (hook) release_leaves(*node, uses);
+      continue;
+    }
     Tensor g = std::move(it->second);
     grads.erase(it);
     Grads in_grads = node->backward(g, node->need);
@@ -118,6 +152,7 @@ void backward(const Tensor& root, const Tensor& grad) {
         input.impl().grad = slot.impl_ptr();
       }
     }
+    if (hook) release_leaves(*node, uses);
   }
 }
 

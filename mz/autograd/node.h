@@ -44,4 +44,12 @@ void record(const char* name, Tensor& output, std::vector<Tensor> inputs, Backwa
 // of every leaf that requires grad.
 void backward(const Tensor& root, const Tensor& grad = {});
 
+// Called by backward() on its thread with each leaf that requires grad as soon as the leaf's
+// gradient is final (no node left to run adds to it), in the order they finish; data-parallel
+// training starts each gradient bucket's all-reduce from it. Unset (the default) it costs
+// backward() one check per node.
+using LeafReadyHook = std::function<void(const Tensor& leaf)>;
+// Installs `hook` for the calling thread's backward() calls (empty: none); returns the old one.
+LeafReadyHook set_leaf_ready_hook(LeafReadyHook hook);
+
 }  // namespace mz::autograd

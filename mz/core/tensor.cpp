@@ -10,11 +10,16 @@
 namespace mz {
 
 Tensor Tensor::empty(const Shape& shape, TensorOptions options) {
-  for (int64_t d : shape)
+  uint64_t bytes = dtype_size(options.dtype);
+  for (int64_t d : shape) {
     if (d < 0) throw ShapeError(str("Tensor::empty: shape ", shape, " has an unknown (-1) size."));
+    // A size from a hostile file must not wrap around to a small allocation.
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes) || bytes > (1ull << 62))
+      throw ShapeError(str("Tensor::empty: shape ", shape, " of ", dtype_name(options.dtype),
+                           " needs more than 2^62 bytes."));
+  }
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(
-      static_cast<std::size_t>(shape.numel()) * dtype_size(options.dtype), options.device);
+  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(bytes), options.device);
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = options.dtype;

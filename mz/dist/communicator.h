@@ -4,6 +4,7 @@
 // mpi_communicator.h (processes under mpirun); dist::init() picks one from the environment.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +33,7 @@ enum class ReduceOp { sum, average };
 // Shared by the fit and the optimizer that use it (shared_from_this() gives the handle).
 class Communicator : public std::enable_shared_from_this<Communicator> {
  public:
-  virtual ~Communicator() = default;
+  virtual ~Communicator();
   Communicator(const Communicator&) = delete;
   Communicator& operator=(const Communicator&) = delete;
 
@@ -56,6 +57,16 @@ class Communicator : public std::enable_shared_from_this<Communicator> {
   // In place on every rank: t = sum over ranks of t (or that sum / size()). float32 and
   // float64; t must have the same shape and dtype on every rank; `what` names it in errors.
   void all_reduce(Tensor& t, ReduceOp op = ReduceOp::sum, const std::string& what = "tensor");
+  // all_reduce(t, op, what) run by this communicator's worker thread: returns at once, and the
+  // future is ready when t holds the result (its get() rethrows the collective's error). t must
+  // be a contiguous host tensor left untouched until then. Started collectives run one at a
+  // time in the order they were started, and every blocking collective first waits for them,
+  // so every rank must start the same collectives in the same order. Same bits as all_reduce.
+  std::shared_future<void> start_all_reduce(Tensor t, ReduceOp op = ReduceOp::sum,
+                                            const std::string& what = "tensor");
+  // Returns once every collective started so far has finished (their errors stay in their
+  // futures).
+  void wait_started();
   // In place: every rank's t takes root's values (same shape and dtype on every rank).
   void broadcast(Tensor& t, int root = 0, const std::string& what = "tensor");
   // Root's string on every rank (any length).
@@ -83,8 +94,16 @@ class Communicator : public std::enable_shared_from_this<Communicator> {
   virtual void barrier_raw(const std::string& label) = 0;
   // "mz::dist <collective> '<what>' at <step>", the start of every collective's error.
   std::string label(const char* collective, const std::string& what) const;
+  // Lets the started collectives finish, then ends the worker thread. Each backend's destructor
+  // calls it first, while the backend's collectives still work.
+  void stop_worker();
 
  private:
+  struct Worker;  // the thread that runs started collectives (communicator.cpp)
+  // The sum (or average) of host's values over ranks, in place; the core of all_reduce.
+  void reduce_host(Tensor& host, ReduceOp op, const std::string& label);
+
+  std::unique_ptr<Worker> worker_;
   int rank_ = 0, size_ = 1;
   double timeout_s_ = 60.0;
   std::string step_;
@@ -95,8 +114,10 @@ using CommunicatorPtr = std::shared_ptr<Communicator>;
 
 // The job's communicator, from the environment: under mpirun (OMPI_COMM_WORLD_SIZE,
 // PMIX_RANK or PMI_SIZE set) the MPI backend (initialising MPI once per process; later calls
-// return the same communicator while it lives); otherwise a world of one rank. Throws
-// BackendError when launched by an MPI launcher but built without MPI.
+// return the same communicator while it lives); otherwise a world of one rank. Under a
+// launcher, the first call also gives each rank cores / (ranks on this machine) kernel and
+// OpenBLAS threads unless MEREZHA_NUM_THREADS (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) chose.
+// Throws BackendError when launched by an MPI launcher but built without MPI.
 CommunicatorPtr init();
 
 // "2, 3" for {2, 3}: rank lists in messages.

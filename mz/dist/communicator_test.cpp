@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 
 #include "mz/dist/in_process.h"
@@ -137,6 +138,49 @@ TEST(InProcess, DeterministicFloat32SumIsBitwiseRepeatable) {
         EXPECT_EQ(out, results[0]);  // and every rank holds the same bits
       }
     });
+}
+
+TEST(InProcess, StartedAllReducesRunInOrderWithTheSameBits) {
+  // Three started all-reduces, then a blocking one that must wait for them: each started
+  // result equals the blocking all_reduce of the same values bit for bit (rank-order sum).
+  const float values[] = {1e8f, 1.0f, -1e8f, 1.0f};
+  run_in_process(4, [&](Communicator& comm) {
+    const auto r = static_cast<float>(comm.rank());
+    std::vector<Tensor> started;
+    std::vector<std::shared_future<void>> done;
+    for (int k = 0; k < 3; ++k) {
+      started.push_back(mz::tensor(std::vector<float>{values[comm.rank()], 0.1f * r + k}, {2}));
+      done.push_back(
+          comm.start_all_reduce(started.back(), ReduceOp::average, mz::str("bucket ", k)));
+    }
+    Tensor blocking = mz::tensor(std::vector<double>{r}, {1});
+    comm.all_reduce(blocking);  // waits for the started ones first
+    EXPECT_EQ(blocking.item<double>(), 6.0);
+    for (int k = 0; k < 3; ++k) {
+      ASSERT_EQ(done[static_cast<std::size_t>(k)].wait_for(std::chrono::seconds(0)),
+                std::future_status::ready);
+      Tensor same = mz::tensor(std::vector<float>{values[comm.rank()], 0.1f * r + k}, {2});
+      comm.all_reduce(same, ReduceOp::average);
+      EXPECT_TRUE(mz::testing::all_equal(started[static_cast<std::size_t>(k)], same)) << k;
+    }
+    comm.wait_started();
+  });
+}
+
+TEST(InProcess, AStartedAllReduceReportsItsErrorInTheFuture) {
+  run_in_process(2, [](Communicator& comm) {
+    comm.set_timeout(0.2);
+    if (comm.rank() == 1) return;  // never joins
+    Tensor t = mz::tensor(std::vector<double>{1.0}, {1});
+    std::shared_future<void> done = comm.start_all_reduce(t, ReduceOp::sum, "late");
+    MZ_EXPECT_THROW_MSG(done.get(), DistributedError,
+                        "mz::dist all_reduce 'late': timed out after 0.2 s on rank 0 of 2: rank 1 "
+                        "did not arrive.");
+    Tensor strided = mz::zeros({4}).slice(0, 0, 4, 2);
+    MZ_EXPECT_THROW_MSG(comm.start_all_reduce(strided), mz::ValueError,
+                        "mz::dist all_reduce 'tensor': start_all_reduce expected a contiguous host "
+                        "tensor, got one that is not contiguous.");
+  });
 }
 
 TEST(Init, WithoutALauncherIsAWorldOfOne) {

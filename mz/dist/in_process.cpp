@@ -39,6 +39,7 @@ class InProcessCommunicator : public Communicator {
  public:
   InProcessCommunicator(std::shared_ptr<World> world, int rank)
       : Communicator(rank, world->size), world_(std::move(world)) {}
+  ~InProcessCommunicator() override { stop_worker(); }
 
   std::string backend() const override { return "in_process"; }
 

@@ -1,6 +1,7 @@
 // The MPI backend. The deterministic sum is a reduce-scatter by all-to-all (rank c receives
 // every rank's chunk c and adds them in rank order) then an all-gather of the summed chunks:
-// bandwidth-optimal like a ring (2 (N - 1) / N of the data per rank) and bitwise reproducible.
+// bandwidth-optimal like a ring (2 (N - 1) / N of the data per rank) and bitwise reproducible;
+// small sums are one all-gather of everything, each rank adding in rank order.
 // Without MZ_HAVE_MPI the entry points throw BackendError.
 #include "mz/dist/mpi_communicator.h"
 
@@ -22,6 +23,9 @@ namespace {
 
 constexpr int kQueryTag = 1;  // "where are you?" carrying the asker's collective number
 constexpr int kReplyTag = 2;  // the answer: the replier's collective number (-1: none)
+// Deterministic sums whose gathered values (size() copies) fit in this many bytes take one
+// all-gather instead of an all-to-all and an all-gather.
+constexpr int64_t kSmallSum = 64 * 1024;
 
 // Throws BackendError naming the call unless rc is MPI_SUCCESS.
 void check(int rc, const char* call) {
@@ -55,10 +59,21 @@ class MpiCommunicator : public Communicator {
     check(MPI_Comm_dup(MPI_COMM_WORLD, &comm_), "MPI_Comm_dup");
     check(MPI_Comm_dup(MPI_COMM_WORLD, &control_), "MPI_Comm_dup");
   }
-  ~MpiCommunicator() override {
-    MPI_Comm_free(&control_);
-    MPI_Comm_free(&comm_);
-    if (finalize_) MPI_Finalize();
+  ~MpiCommunicator() override { shut_down(); }
+
+  // Ends the worker, frees the communicators and finalises MPI if this object initialised it.
+  // Idempotent; collectives after it fail.
+  void shut_down() {
+    stop_worker();
+    if (comm_ == MPI_COMM_NULL) return;
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) {
+      MPI_Comm_free(&control_);
+      MPI_Comm_free(&comm_);
+      if (finalize_) MPI_Finalize();
+    }
+    comm_ = control_ = MPI_COMM_NULL;
   }
 
   std::string backend() const override { return "mpi"; }
@@ -72,6 +87,7 @@ class MpiCommunicator : public Communicator {
 
  protected:
   void sum_raw(void* data, int64_t count, DType dtype, const std::string& label) override {
+    check_open(label);
     MPI_Datatype type = dtype == DType::f32 ? MPI_FLOAT : MPI_DOUBLE;
     const std::size_t item = dtype_size(dtype);
     MPI_Request request;
@@ -82,8 +98,24 @@ class MpiCommunicator : public Communicator {
       wait(request, label);
       return;
     }
-    // Chunk c = elements [c * count / N, (c + 1) * count / N) belongs to rank c.
     const int n = size(), me = rank();
+    if (static_cast<int64_t>(item) * count * n <= kSmallSum) {
+      // Small (logs, flags): one all-gather of every rank's values, then each rank adds them
+      // all in rank order itself; one round trip instead of two, the same bits.
+      std::vector<char> all(static_cast<std::size_t>(n) * static_cast<std::size_t>(count) * item);
+      const int bytes = to_int(count * static_cast<int64_t>(item), label);
+      check(MPI_Iallgather(data, bytes, MPI_BYTE, all.data(), bytes, MPI_BYTE, comm_, &request),
+            "MPI_Iallgather");
+      wait(request, label);
+      if (dtype == DType::f32)
+        add_chunks_in_rank_order(reinterpret_cast<const float*>(all.data()),
+                                 static_cast<float*>(data), count, n);
+      else
+        add_chunks_in_rank_order(reinterpret_cast<const double*>(all.data()),
+                                 static_cast<double*>(data), count, n);
+      return;
+    }
+    // Chunk c = elements [c * count / N, (c + 1) * count / N) belongs to rank c.
     std::vector<int> counts(n), offsets(n), recv_counts(n), recv_offsets(n);
     for (int c = 0; c < n; ++c) {
       int64_t begin = c * count / n, end = (c + 1) * count / n;
@@ -114,6 +146,7 @@ class MpiCommunicator : public Communicator {
   }
 
   void broadcast_raw(void* data, int64_t bytes, int root, const std::string& label) override {
+    check_open(label);
     constexpr int64_t kPiece = INT_MAX / 2;
     for (int64_t at = 0; at < bytes; at += kPiece) {
       MPI_Request request;
@@ -126,6 +159,7 @@ class MpiCommunicator : public Communicator {
   }
 
   void all_gather_raw(const void* in, void* out, int64_t bytes, const std::string& label) override {
+    check_open(label);
     MPI_Request request;
     const int b = to_int(bytes, label);
     check(MPI_Iallgather(in, b, MPI_BYTE, out, b, MPI_BYTE, comm_, &request), "MPI_Iallgather");
@@ -133,12 +167,18 @@ class MpiCommunicator : public Communicator {
   }
 
   void barrier_raw(const std::string& label) override {
+    check_open(label);
     MPI_Request request;
     check(MPI_Ibarrier(comm_, &request), "MPI_Ibarrier");
     wait(request, label);
   }
 
  private:
+  void check_open(const std::string& label) const {
+    if (comm_ == MPI_COMM_NULL)
+      throw BackendError(str(label, ": the MPI communicator was shut down (mpi_shut_down)."));
+  }
+
   // Polls `request` until it completes, answering other ranks' "where are you?" meanwhile.
   // For the first 2 ms it yields the core between polls (a peer on the same core runs at
   // once); then it sleeps 20 us, doubling up to 1 ms. Never a full-speed spin: these VMs
@@ -238,13 +278,18 @@ std::mutex& live_mutex() {
   return m;
 }
 
+std::weak_ptr<Communicator>& live_communicator() {
+  static std::weak_ptr<Communicator> live;
+  return live;
+}
+
 }  // namespace
 
 bool mpi_available() { return true; }
 
 CommunicatorPtr mpi_communicator() {
   // NOTE: MPI can be initialised once per process, so the live communicator is shared.
-  static std::weak_ptr<Communicator> live;
+  std::weak_ptr<Communicator>& live = live_communicator();
   std::lock_guard<std::mutex> lock(live_mutex());
   if (CommunicatorPtr comm = live.lock()) return comm;
   int initialized = 0, finalized = 0;
@@ -264,6 +309,12 @@ CommunicatorPtr mpi_communicator() {
   auto comm = std::make_shared<MpiCommunicator>(rank, size, /*finalize=*/!initialized);
   live = comm;
   return comm;
+}
+
+void mpi_shut_down() {
+  std::lock_guard<std::mutex> lock(live_mutex());
+  if (CommunicatorPtr comm = live_communicator().lock())
+    static_cast<MpiCommunicator&>(*comm).shut_down();
 }
 
 void mpi_native_all_reduce(Tensor& t) {
@@ -286,6 +337,8 @@ CommunicatorPtr mpi_communicator() {
       "mz::dist::mpi_communicator: merezha was built without MPI (apt-get install "
       "libopenmpi-dev openmpi-bin, then configure again).");
 }
+
+void mpi_shut_down() {}
 
 void mpi_native_all_reduce(Tensor&) {
   throw BackendError("mpi_native_all_reduce: merezha was built without MPI.");

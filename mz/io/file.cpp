@@ -5,8 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -32,6 +36,18 @@ void sync_directory(const std::string& path) {
   if (dir.empty()) dir = ".";
   Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (d.fd >= 0) ::fsync(d.fd);  // best effort: some file systems refuse directory fsync
+}
+
+// Test hook for the kill test (tests/reliability): MEREZHA_TEST_KILL_IN_WRITE=<n> makes the
+// n-th atomic write of this process (from 1) raise SIGKILL after half of its temporary file is
+// written, before the fsync and rename. Read once, at the first write; unset: never fires.
+bool kill_in_this_write() {
+  static const long target = [] {
+    const char* v = std::getenv("MEREZHA_TEST_KILL_IN_WRITE");
+    return v ? std::strtol(v, nullptr, 10) : 0L;
+  }();
+  static std::atomic<long> writes{0};
+  return target > 0 && ++writes == target;
 }
 
 }  // namespace
@@ -80,12 +96,21 @@ void write_file_atomic(const std::string& path, const std::vector<Chunk>& chunks
     ::unlink(tmp.c_str());
     throw IoError(str(who, ": ", what, ": ", reason(err), "."));
   };
+  uint64_t stop_at = UINT64_MAX;  // the test hook's byte: half the file
+  if (kill_in_this_write()) {
+    stop_at = 0;
+    for (const Chunk& c : chunks) stop_at += c.size;
+    stop_at /= 2;
+  }
   uint64_t offset = 0;
   for (const Chunk& c : chunks) {
     const char* p = static_cast<const char*>(c.data);
     std::size_t left = c.size;
     while (left > 0) {
-      ssize_t n = ::write(f.fd, p, left);
+      if (offset >= stop_at) std::raise(SIGKILL);
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<uint64_t>(left, stop_at - offset));
+      ssize_t n = ::write(f.fd, p, want);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) fail(str("write failed at byte ", offset), errno);
       p += n;
@@ -93,6 +118,7 @@ void write_file_atomic(const std::string& path, const std::vector<Chunk>& chunks
       offset += static_cast<uint64_t>(n);
     }
   }
+  if (offset >= stop_at) std::raise(SIGKILL);  // the hook, for an empty file
   if (::fsync(f.fd) != 0) fail("fsync failed", errno);
   if (::close(f.fd) != 0) {
     f.fd = -1;

@@ -24,6 +24,8 @@ struct Chunk {
 // Writes the chunks, in order, to `path` atomically: a temporary file beside it is written,
 // fsynced and renamed over `path`, then the directory is fsynced, so `path` holds either its
 // old contents or all the new ones. Throws IoError naming `who` and the reason.
+// Test hook (the kill test, tests/reliability): with MEREZHA_TEST_KILL_IN_WRITE=<n> in the
+// environment, the process's n-th call raises SIGKILL after writing half the temporary file.
 void write_file_atomic(const std::string& path, const std::vector<Chunk>& chunks,
                        const std::string& who);
 

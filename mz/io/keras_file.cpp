@@ -4,6 +4,7 @@
 #include "mz/io/keras_file.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 #include <set>
@@ -20,6 +21,7 @@
 #include "mz/nn/layers/wrapper.h"
 #include "mz/nn/model_from_config.h"
 #include "mz/ops/creation.h"
+#include "mz/ops/random.h"
 
 namespace mz {
 namespace {
@@ -114,13 +116,16 @@ std::vector<int> slot_groups(const Optimizer& opt, int kinds) {
 // Keras position (among the slots) of merezha's slot kind*n + i, for every slot.
 std::vector<std::size_t> keras_slot_order(const Optimizer& opt, std::size_t n, std::size_t total) {
   std::vector<std::size_t> order;  // order[keras index] = merezha index
-  if (n == 0 || total % n != 0) return order;
+  // Nadam's momentum cache (u_product), one scalar after its per-variable slots, stays last.
+  const std::size_t tail = n > 1 && opt.class_name() == "Nadam" && total % n == 1 ? 1 : 0;
+  if (n == 0 || (total - tail) % n != 0) return order;
   int kind0 = 0;
-  for (int g : slot_groups(opt, static_cast<int>(total / n))) {
+  for (int g : slot_groups(opt, static_cast<int>((total - tail) / n))) {
     for (std::size_t i = 0; i < n; ++i)
       for (int k = 0; k < g; ++k) order.push_back(static_cast<std::size_t>(kind0 + k) * n + i);
     kind0 += g;
   }
+  if (tail) order.push_back(total - 1);
   return order;
 }
 
@@ -315,6 +320,32 @@ void strip_shared_ids(Json& j) {
 
 std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
 
+// Refuses what names code outside Keras in a model config, as Keras's safe_mode does: a
+// "module" other than keras or keras.*, and a serialized Python lambda ("__lambda__"). Throws
+// ValueError "<who>: "<enclosing class_name>": ..." (configs nest at most kMaxJsonDepth deep).
+void refuse_foreign_code(const Json& j, const std::string& who, const std::string& owner = "") {
+  if (j.is_object()) {
+    auto cls = j.find("class_name");
+    const std::string inside =
+        cls != j.end() && cls->is_string() ? cls->get<std::string>().substr(0, 200) : owner;
+    const std::string where = inside.empty() ? who : str(who, ": \"", inside, "\"");
+    auto module = j.find("module");
+    if (module != j.end() && module->is_string()) {
+      const std::string& m = module->get_ref<const std::string&>();
+      if (m != "keras" && m.rfind("keras.", 0) != 0)
+        throw ValueError(str(where, ": module \"", m.substr(0, 200),
+                             "\" names code outside Keras; refusing it (expected keras or "
+                             "keras.*)."));
+    }
+    if (inside == "__lambda__")
+      throw ValueError(str(who, ": a serialized Python lambda (\"__lambda__\") is code; "
+                                "refusing it."));
+    for (const auto& item : j.items()) refuse_foreign_code(item.value(), who, inside);
+  } else if (j.is_array()) {
+    for (const Json& v : j) refuse_foreign_code(v, who, owner);
+  }
+}
+
 // Rethrows an error from a part of the file with the file and the part named first.
 [[noreturn]] void rethrow_in(const std::string& prefix) {
   try {
@@ -329,6 +360,8 @@ std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()
     throw BackendError(str(prefix, ": ", e.what()));
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(str(prefix, ": unexpected JSON value: ", e.what(), "."));
+  } catch (const Error& e) {  // e.g. an allocation a hostile config sized: name the part
+    throw FormatError(str(prefix, ": ", e.what()));
   }
 }
 
@@ -349,6 +382,7 @@ std::shared_ptr<Model> load_legacy_h5_model(const std::string& path, LoadModelOp
                                             const std::string& who) {
   require_backends(who, false);
   io::detail::LegacyH5 file = io::detail::read_legacy_h5(io::detail::read_file(path, who), who);
+  refuse_foreign_code(file.config, who + ": model_config");
   std::shared_ptr<Model> model;
   try {
     model = Model::from_config(file.config);
@@ -400,6 +434,92 @@ void save_legacy_h5_model(const Model& model, const std::string& path, const std
   io::detail::write_file_atomic(path, {{image.data(), image.size()}}, who);
 }
 
+// The member of a .keras archive holding load_model's verification pair (Keras ignores
+// unknown files under assets/).
+constexpr const char* kVerifyMember = "assets/merezha_verify.h5";
+
+// The probe of the verification pair: 2 rows per model input, uniform in [0, 1) from a
+// Generator seeded 0; unknown dimensions other than the batch are 3.
+std::vector<Tensor> verify_probe(const Model& model) {
+  std::vector<Shape> shapes;
+  for (const KerasTensor& t : model.inputs()) shapes.push_back(t.shape());
+  if (shapes.empty()) shapes = model.build_shapes();
+  Generator g(0);
+  std::vector<Tensor> out;
+  for (const Shape& s : shapes) {
+    std::vector<int64_t> dims;
+    for (int i = 0; i < s.rank(); ++i) dims.push_back(i == 0 ? 2 : s[i] < 0 ? 3 : s[i]);
+    out.push_back(uniform(Shape(dims), 0.0, 1.0, {}, g));
+  }
+  return out;
+}
+
+// The verification pair of `model` as an HDF5 image (groups "inputs" and "outputs", datasets
+// by number), or empty when the model cannot run on the probe.
+std::vector<uint8_t> verify_member(const Model& model, const std::string& who) {
+  H5Content c;
+  try {
+    std::vector<Tensor> xs = verify_probe(model);
+    if (xs.empty()) return {};
+    std::vector<Tensor> ys = const_cast<Model&>(model).predict_outputs(xs, {.batch_size = 2});
+    c.groups["inputs"] = "inputs";
+    c.groups["outputs"] = "outputs";
+    for (std::size_t i = 0; i < xs.size(); ++i) c.datasets[str("inputs/", i)] = xs[i];
+    for (std::size_t i = 0; i < ys.size(); ++i) c.datasets[str("outputs/", i)] = ys[i];
+  } catch (const Error&) {
+    return {};  // e.g. inputs the probe cannot feed: the file is saved without the pair
+  }
+  return io::detail::write_h5(c, who);
+}
+
+// Replays the verification pair of a loaded archive; throws FormatError naming the file.
+void verify_model(Model& model, const std::vector<uint8_t>* member, const std::string& who) {
+  if (!member)
+    throw FormatError(str(who, ": cannot verify: expected a member \"", kVerifyMember,
+                          "\" (written by merezha's save_model), got none."));
+  const std::string mwho = str(who, ": ", kVerifyMember);
+  H5Content c = io::detail::read_h5(*member, mwho);
+  std::vector<Tensor> xs = group_datasets(c, "inputs", mwho);
+  std::vector<Tensor> want = group_datasets(c, "outputs", mwho);
+  if (xs.empty() || want.empty())
+    throw FormatError(str(mwho, ": expected inputs and outputs, got ", xs.size(), " and ",
+                          want.size(), "."));
+  std::vector<Tensor> got;
+  try {
+    got = model.predict_outputs(xs, {.batch_size = xs.front().shape().rank() > 0
+                                                       ? std::max<int64_t>(xs.front().size(0), 1)
+                                                       : 1});
+  } catch (const Error& e) {
+    throw FormatError(str(mwho, ": the model cannot run on the recorded inputs: ", e.what()));
+  }
+  if (got.size() != want.size())
+    throw FormatError(str(mwho, ": expected ", want.size(), " outputs, got ", got.size(), "."));
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (!(got[i].shape() == want[i].shape()))
+      throw FormatError(str(mwho, ": output ", i, ": expected shape ", want[i].shape(), ", got ",
+                            got[i].shape(), "."));
+    const std::vector<double> a = got[i].to_vector<double>(), b = want[i].to_vector<double>();
+    double mean = 0.0;
+    for (double v : b) mean += std::abs(v);
+    mean /= static_cast<double>(std::max<std::size_t>(b.size(), 1));
+    double worst = 0.0, worst_rel = 0.0;
+    std::size_t first_bad = b.size();
+    for (std::size_t k = 0; k < b.size(); ++k) {
+      const double d = std::abs(a[k] - b[k]);
+      const double rel = d / (std::abs(b[k]) + mean);
+      // NaN counts as a difference.
+      if (!(d <= 1e-6 * (std::abs(b[k]) + mean)) && first_bad == b.size()) first_bad = k;
+      if (d > worst || std::isnan(d)) worst = d, worst_rel = rel;
+    }
+    if (first_bad < b.size())
+      throw FormatError(str(who, ": verify failed: output ", i,
+                            " differs from the recorded one: expected at most 1e-6 relative, got "
+                            "a max difference of ",
+                            worst, " (", worst_rel, " relative); first at element ", first_bad,
+                            ": ", a[first_bad], " instead of ", b[first_bad], "."));
+  }
+}
+
 }  // namespace
 
 void save_model(const Model& model, const std::string& path) {
@@ -422,14 +542,20 @@ void save_model(const Model& model, const std::string& path) {
   members.push_back({"metadata.json", bytes_of(metadata.dump())});
   members.push_back({"config.json", bytes_of(model_envelope(model).dump())});
   members.push_back({"model.weights.h5", io::detail::write_h5(weights_content(model), who)});
+  if (std::vector<uint8_t> pair = verify_member(model, who); !pair.empty())
+    members.push_back({kVerifyMember, std::move(pair)});
   std::vector<uint8_t> image = io::detail::make_zip(members, who);
   io::detail::write_file_atomic(path, {{image.data(), image.size()}}, who);
 }
 
 std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions options) {
   const std::string who = io::detail::who_file("load_model", path);
-  if (ends_with(path, ".h5") && !ends_with(path, ".weights.h5"))
+  if (ends_with(path, ".h5") && !ends_with(path, ".weights.h5")) {
+    if (options.verify)
+      throw FormatError(str(who, ": cannot verify a legacy .h5 file: expected a .keras archive "
+                                 "written by save_model."));
     return load_legacy_h5_model(path, options, who);
+  }
   if (!ends_with(path, ".keras"))
     throw ValueError(str(who, ": expected a \".keras\" file (use load_weights for .weights.h5)."));
   require_backends(who, true);
@@ -451,10 +577,16 @@ std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions opti
                             "save with weights_format=\"h5\" (Keras's default)."));
     throw FormatError(str(who, ": the archive has no model.weights.h5."));
   }
+  // A model config is kilobytes: a larger one (a 1 GB string) is refused before parsing.
+  constexpr std::size_t kMaxConfigBytes = std::size_t{64} << 20;
+  if (config_bytes->size() > kMaxConfigBytes)
+    throw FormatError(str(who, ": config.json: ", config_bytes->size(),
+                          " bytes, more than the 64 MiB a model config may hold; refusing it."));
   Json config = io::detail::parse_bounded_json(
       {reinterpret_cast<const char*>(config_bytes->data()), config_bytes->size()},
       who + ": config.json");
   strip_shared_ids(config);
+  refuse_foreign_code(config, who + ": config.json");
   std::shared_ptr<Model> model;
   try {
     model = Model::from_config(config);
@@ -476,6 +608,7 @@ std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions opti
     }
     load_optimizer(*model, content, wwho);
   }
+  if (options.verify) verify_model(*model, member(kVerifyMember), who);
   return model;
 }
 

@@ -13,12 +13,22 @@ namespace mz {
 // load_model's options (Keras's load_model(filepath, compile=True)).
 struct LoadModelOptions {
   bool compile = true;  // apply compile_config and restore the optimizer state, when saved
+  // Replay the archive's verification pair (assets/merezha_verify.h5, see save_model) and throw
+  // FormatError naming the file and the largest difference when the loaded model's outputs
+  // differ from the recorded ones by more than 1e-6 relative: |got - want| <= 1e-6 * (|want| +
+  // mean |want|) for every element. A .keras file without the pair (written by Keras) or a
+  // legacy .h5 file cannot be verified: FormatError.
+  bool verify = false;
 };
 
 // Saves a Sequential or functional model as a Keras 3 `.keras` archive: config.json
 // (module/class_name/config/registered_name, build_config, compile_config), model.weights.h5
 // (layers/<snake_case class>/vars/0..., optimizer/vars/0 = iterations, 1 = learning rate, then
-// the slots in Keras's order) and metadata.json. The write is atomic: the previous file stays
+// the slots in Keras's order) and metadata.json, plus assets/merezha_verify.h5 (a member Keras
+// ignores): a deterministic probe, 2 rows per input drawn uniform in [0, 1) from a Generator
+// seeded 0 (-1 dims other than the batch become 3; integer inputs get the probe cast, 0s), with
+// the model's predict() outputs for it, for load_model's verify (left out when the model
+// cannot run on the probe). The write is atomic: the previous file stays
 // until the new one is complete. Throws ValueError for a path not ending in ".keras" or a
 // subclassed model, IoError when the file cannot be written, BackendError naming the missing
 // package when merezha was built without libzip or libhdf5. A path ending in ".h5" (not

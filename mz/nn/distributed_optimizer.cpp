@@ -1,11 +1,36 @@
 // DistributedOptimizer: gradients flattened into per-dtype buckets in reverse variable order,
-// one all-reduce (average) per bucket, copied back; then the wrapped optimizer's update.
+// one all-reduce (average) per bucket on the communicator's worker thread, started from
+// autograd's leaf-ready hook during backward (or after it), copied back; then the wrapped
+// optimizer's update.
 #include "mz/nn/distributed_optimizer.h"
+
+#include <cstdlib>
+#include <cstring>
 
 #include "mz/core/grad_mode.h"
 #include "mz/ops/creation.h"
 
 namespace mz {
+
+DistributedOptimizerOptions DistributedOptimizerOptions::from_environment() {
+  DistributedOptimizerOptions o;
+  auto read = [](const char* name, double& value) {
+    const char* text = std::getenv(name);
+    if (text == nullptr) return;
+    char* end = nullptr;
+    const double v = std::strtod(text, &end);
+    if (end == text || *end != '\0')
+      throw ValueError(
+          str("DistributedOptimizer: ", name, ": expected a number, got \"", text, "\"."));
+    value = v;
+  };
+  read("MZ_DIST_FIRST_BUCKET_MB", o.first_bucket_mb);
+  read("MZ_DIST_BUCKET_CAP_MB", o.bucket_cap_mb);
+  double overlap = o.overlap ? 1.0 : 0.0;
+  read("MZ_DIST_OVERLAP", overlap);
+  o.overlap = overlap != 0.0;
+  return o;
+}
 
 DistributedOptimizer::DistributedOptimizer(OptimizerPtr optimizer,
                                            dist::CommunicatorPtr communicator,
@@ -18,6 +43,10 @@ DistributedOptimizer::DistributedOptimizer(OptimizerPtr optimizer,
         str("DistributedOptimizer: bucket sizes must be positive, got first_bucket_mb ",
             options_.first_bucket_mb, " and bucket_cap_mb ", options_.bucket_cap_mb, "."));
 }
+
+// NOTE: started all-reduces hold their buffers and finish on the communicator's worker, which
+// the communicator joins when it goes; waiting here could hang a rank whose peers failed.
+DistributedOptimizer::~DistributedOptimizer() { unhook(); }
 
 void DistributedOptimizer::apply_gradients(const std::vector<VariablePtr>& vars) {
   reduce_gradients(vars);
@@ -36,16 +65,27 @@ void DistributedOptimizer::set_sample_share(int64_t local_rows, int64_t global_r
                      static_cast<double>(global_rows);
 }
 
-void DistributedOptimizer::reduce_gradients(const std::vector<VariablePtr>& vars) {
-  NoGrad no_grad;
+void DistributedOptimizer::plan(const std::vector<VariablePtr>& vars) {
+  vars_ = vars;
   buckets_.clear();
-  if (comm_->size() == 1 && scale_ == 1.0) return;
+  plan_.clear();
+  index_.clear();
+  bucket_of_.assign(vars.size(), 0);
+  next_ = 0;
+  started_in_backward_ = 0;
   // Buckets: reverse order, one dtype each, closed when full (the first one sooner).
   std::vector<std::size_t> open;
   double open_bytes = 0.0;
   DType open_dtype = DType::f32;
   auto close = [&] {
-    if (!open.empty()) buckets_.push_back(open);
+    if (open.empty()) return;
+    Bucket b{.dtype = open_dtype, .waiting = open.size()};
+    for (std::size_t k : open) {
+      b.total += vars[k]->value.numel();
+      bucket_of_[k] = buckets_.size();
+    }
+    buckets_.push_back(open);
+    plan_.push_back(std::move(b));
     open.clear();
     open_bytes = 0.0;
   };
@@ -57,51 +97,124 @@ void DistributedOptimizer::reduce_gradients(const std::vector<VariablePtr>& vars
     if (!open.empty() && value.dtype() != open_dtype) close();
     open_dtype = value.dtype();
     open.push_back(k);
+    index_[&value.impl()] = k;
     open_bytes += static_cast<double>(value.numel() * static_cast<int64_t>(dtype_size(open_dtype)));
     const double cap =
         (buckets_.empty() ? options_.first_bucket_mb : options_.bucket_cap_mb) * 1024.0 * 1024.0;
     if (open_bytes >= cap) close();
   }
   close();
+}
 
-  for (std::size_t b = 0; b < buckets_.size(); ++b) {
-    const std::vector<std::size_t>& bucket = buckets_[b];
-    const DType dtype = vars[bucket.front()]->value.dtype();
-    int64_t total = 0;
-    for (std::size_t k : bucket) total += vars[k]->value.numel();
-    const Device device = vars[bucket.front()]->value.device();
-    Tensor flat =
-        zeros(Shape{total}, {.dtype = dtype, .device = device.is_host() ? device : Device::cpu()});
+void DistributedOptimizer::begin_backward(const std::vector<VariablePtr>& vars) {
+  unhook();
+  if (!options_.overlap || (comm_->size() == 1 && scale_ == 1.0)) return;
+  plan(vars);
+  previous_hook_ =
+      autograd::set_leaf_ready_hook([this](const Tensor& leaf) { on_leaf_ready(leaf); });
+  hooked_ = true;
+}
+
+void DistributedOptimizer::unhook() {
+  if (!hooked_) return;
+  autograd::set_leaf_ready_hook(std::move(previous_hook_));
+  previous_hook_ = nullptr;
+  hooked_ = false;
+}
+
+void DistributedOptimizer::on_leaf_ready(const Tensor& leaf) {
+  auto it = index_.find(&leaf.impl());
+  if (it == index_.end()) return;  // not one of the step's variables (an input, say)
+  Bucket& bucket = plan_[bucket_of_[it->second]];
+  if (bucket.waiting == 0 || --bucket.waiting > 0) return;
+  // Buckets start in bucket order, so every rank starts the same collectives in one order.
+  while (next_ < plan_.size() && plan_[next_].waiting == 0) {
+    start(next_++);
+    ++started_in_backward_;
+  }
+}
+
+void DistributedOptimizer::start(std::size_t b) {
+  Bucket& bucket = plan_[b];
+  const std::vector<std::size_t>& members = buckets_[b];
+  const Device first = vars_[members.front()]->value.device();
+  bucket.flat = empty(Shape{bucket.total},
+                      {.dtype = bucket.dtype, .device = first.is_host() ? first : Device::cpu()});
+  const std::size_t item = dtype_size(bucket.dtype);
+  char* out = static_cast<char*>(bucket.flat.raw_data());
+  int64_t at = 0;
+  for (std::size_t k : members) {
+    const Tensor& v = vars_[k]->value;
+    const int64_t n = v.numel();
+    Tensor g = v.grad();
+    char* to = out + static_cast<std::size_t>(at) * item;
+    if (!g.defined())
+      std::memset(to, 0, static_cast<std::size_t>(n) * item);
+    else if (g.device().is_host() && g.is_contiguous() && g.dtype() == bucket.dtype)
+      std::memcpy(to, g.raw_data(), static_cast<std::size_t>(n) * item);
+    else
+      bucket.flat.slice(0, at, at + n).copy_(g.reshape(Shape{n}));
+    at += n;
+  }
+  if (scale_ != 1.0) {  // unequal shards: weight this rank's mean gradient by its rows
+    if (bucket.dtype == DType::f32) {
+      float* p = bucket.flat.data<float>();
+      for (int64_t i = 0; i < bucket.total; ++i) p[i] = static_cast<float>(p[i] * scale_);
+    } else {
+      double* p = bucket.flat.data<double>();
+      for (int64_t i = 0; i < bucket.total; ++i) p[i] *= scale_;
+    }
+  }
+  bucket.done = comm_->start_all_reduce(bucket.flat, dist::ReduceOp::average,
+                                        str("gradients bucket ", b + 1, " of ", plan_.size()));
+}
+
+void DistributedOptimizer::reduce_gradients(const std::vector<VariablePtr>& vars) {
+  NoGrad no_grad;
+  unhook();
+  if (comm_->size() == 1 && scale_ == 1.0) {
+    buckets_.clear();
+    plan_.clear();
+    vars_.clear();
+    started_in_backward_ = 0;
+    return;
+  }
+  if (vars_ != vars || plan_.empty()) {  // no begin_backward for these variables
+    comm_->wait_started();               // whatever an abandoned step started
+    plan(vars);
+  }
+  std::vector<Bucket> step;
+  try {
+    while (next_ < plan_.size()) start(next_++);
+    step = std::move(plan_);
+    plan_.clear();
+    vars_.clear();
+    for (Bucket& bucket : step) bucket.done.get();  // rethrows the collective's error
+  } catch (...) {
+    plan_.clear();
+    vars_.clear();
+    throw;
+  }
+  for (std::size_t b = 0; b < step.size(); ++b) {
+    const std::size_t item = dtype_size(step[b].dtype);
+    const char* from = static_cast<const char*>(step[b].flat.raw_data());
     int64_t at = 0;
-    for (std::size_t k : bucket) {
-      const Tensor& v = vars[k]->value;
-      Tensor g = v.grad();
-      if (g.defined()) flat.slice(0, at, at + v.numel()).copy_(g.reshape(Shape{v.numel()}));
-      at += v.numel();
-    }
-    if (scale_ != 1.0) {  // unequal shards: weight this rank's mean gradient by its rows
-      if (dtype == DType::f32) {
-        float* p = flat.data<float>();
-        for (int64_t i = 0; i < total; ++i) p[i] = static_cast<float>(p[i] * scale_);
-      } else {
-        double* p = flat.data<double>();
-        for (int64_t i = 0; i < total; ++i) p[i] *= scale_;
-      }
-    }
-    comm_->all_reduce(flat, dist::ReduceOp::average,
-                      str("gradients bucket ", b + 1, " of ", buckets_.size()));
-    at = 0;
-    for (std::size_t k : bucket) {
+    for (std::size_t k : buckets_[b]) {
       Tensor& v = vars[k]->value;
+      const int64_t n = v.numel();
       // NOTE: a new gradient tensor, not a copy into the old one: autograd may have handed
       // one buffer to several variables (the gradient of x + b is dy for both).
-      // NOTE: a copy, not a view into flat: the optimizer's in-place kernels take another path
-      // (other rounding) for an operand at an odd offset, and the result must not depend on
-      // where a variable sits in its bucket (tests/dist: bitwise equal to one process).
-      Tensor part = flat.slice(0, at, at + v.numel()).reshape(v.shape()).clone();
-      if (!(part.device() == v.device())) part = part.to(v.device());
-      if (v.grad().defined()) v.set_grad(part);
-      at += v.numel();
+      // NOTE: a fresh buffer, not a view into flat: the optimizer's in-place kernels take
+      // another path (other rounding) for an operand at an odd offset, and the result must not
+      // depend on where a variable sits in its bucket (tests/dist: bitwise equal to one process).
+      if (v.grad().defined()) {
+        Tensor part = empty(v.shape(), {.dtype = step[b].dtype, .device = step[b].flat.device()});
+        std::memcpy(part.raw_data(), from + static_cast<std::size_t>(at) * item,
+                    static_cast<std::size_t>(n) * item);
+        if (!(part.device() == v.device())) part = part.to(v.device());
+        v.set_grad(part);
+      }
+      at += n;
     }
   }
 }

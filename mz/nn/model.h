@@ -172,6 +172,9 @@ class Model : public Layer {
   // Set by a callback's on_train_begin to make fit() continue from a saved position (epoch,
   // batch and open pass, whose permutation it redraws); fit() clears it.
   std::optional<FitPosition> resume_from;
+  // The callbacks of the fit() running now (null outside fit), so a checkpoint callback
+  // (BackupAndRestore) can save and restore the others' state.
+  const std::vector<CallbackPtr>* fit_callbacks = nullptr;
   // The generator for shuffling (seeded from the default generator when the model is made).
   Generator& shuffle_generator() { return shuffle_gen_; }
   // Resets the loss tracker and every compiled metric (Keras's reset_metrics()).

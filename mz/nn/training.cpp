@@ -116,6 +116,7 @@ void Model::run_step(const std::vector<Tensor>& xs, const std::vector<Tensor>& y
     }
     if (!step_vars_.empty() && loss.requires_grad()) {
       for (const VariablePtr& v : step_vars_) v->value.zero_grad();
+      if (distributed_) distributed_->begin_backward(step_vars_);  // all-reduces start in it
       loss.backward();
       if (distributed_)  // averages the gradients over the ranks first
         distributed_->apply_gradients(step_vars_);
@@ -156,7 +157,8 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
   check_compiled(*this, "Model.fit");
   if (o.communicator && !distributed_) {  // data-parallel: the fit below, on every rank
     std::shared_ptr<dist::Communicator> comm = std::move(o.communicator);
-    distributed_ = std::make_shared<DistributedOptimizer>(optimizer_, comm);
+    distributed_ = std::make_shared<DistributedOptimizer>(
+        optimizer_, comm, DistributedOptimizerOptions::from_environment());
     try {
       History history = fit(x_in, y_in, std::move(o));
       distributed_.reset();
@@ -232,6 +234,11 @@ History Model::fit(const Tensors& x_in, const Tensors& y_in, FitOptions o) {
   detail::CallbackList callbacks(o.callbacks, /*add_history=*/true, /*add_progbar=*/verbose != 0,
                                  this, {.epochs = o.epochs, .steps = steps, .verbose = verbose});
 
+  struct ClearFitCallbacks {  // fit_callbacks lives as long as this fit
+    Model& model;
+    ~ClearFitCallbacks() { model.fit_callbacks = nullptr; }
+  } clear_fit_callbacks{*this};
+  fit_callbacks = &callbacks.callbacks();
   stop_training = false;
   step_vars_valid_ = false;
   callbacks.on_train_begin(kNoLogs);

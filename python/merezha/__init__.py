@@ -22,6 +22,7 @@ from merezha import (  # noqa: F401,E402
     activations,
     callbacks,
     constraints,
+    distribute,
     initializers,
     layers,
     losses,

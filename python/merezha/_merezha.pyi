@@ -360,6 +360,46 @@ class ModelCheckpoint(NativeCallback):
 class LearningRateScheduler(NativeCallback):
     def __init__(self, schedule: object | None, verbose: int = 0) -> None: ...
 
+class Communicator:
+    """
+    The ranks of a data-parallel job (merezha.distribute.init()); pass it to Model.fit(communicator=...).
+    """
+
+    @property
+    def rank(self) -> int:
+        """This process's rank, 0 .. size - 1."""
+
+    @property
+    def size(self) -> int:
+        """The number of ranks."""
+
+    @property
+    def backend(self) -> str:
+        """"mpi" or "in_process"."""
+
+    @property
+    def timeout(self) -> float:
+        """
+        Seconds a collective waits for the other ranks before failing (default 60).
+        """
+
+    @timeout.setter
+    def timeout(self, arg: float, /) -> None: ...
+
+    @property
+    def deterministic(self) -> bool:
+        """
+        True (default): sums add the ranks' values in rank order (bitwise reproducible); False: MPI's own order.
+        """
+
+    @deterministic.setter
+    def deterministic(self, arg: bool, /) -> None: ...
+
+    def barrier(self) -> None:
+        """Returns once every rank has called barrier()."""
+
+    def __repr__(self) -> str: ...
+
 class Model(Layer):
     """
     Keras's Model: Model(inputs, outputs) makes a functional model; a subclass that calls super().__init__() and defines call() is a subclassed model.
@@ -372,9 +412,9 @@ class Model(Layer):
         Keras's compile: optimizer, loss and metrics as names, objects, configs or functions.
         """
 
-    def fit(self, x: object | None = None, y: object | None = None, batch_size: object | None = None, epochs: int = 1, verbose: object = 'auto', callbacks: object | None = None, validation_split: float = 0.0, validation_data: object | None = None, shuffle: bool = True, class_weight: object | None = None, sample_weight: object | None = None, initial_epoch: int = 0, steps_per_epoch: object | None = None, **kwargs) -> object:
+    def fit(self, x: object | None = None, y: object | None = None, batch_size: object | None = None, epochs: int = 1, verbose: object = 'auto', callbacks: object | None = None, validation_split: float = 0.0, validation_data: object | None = None, shuffle: bool = True, class_weight: object | None = None, sample_weight: object | None = None, initial_epoch: int = 0, steps_per_epoch: object | None = None, communicator: object | None = None, **kwargs) -> object:
         """
-        Keras's fit on NumPy arrays; returns a History. Ctrl-C stops after the current batch and raises KeyboardInterrupt.
+        Keras's fit on NumPy arrays; returns a History. Ctrl-C stops after the current batch and raises KeyboardInterrupt. communicator (merezha.distribute.init()) trains data-parallel over the ranks of an mpirun job: batch_size is the global batch.
         """
 
     def evaluate(self, x: object | None = None, y: object | None = None, batch_size: object | None = None, verbose: object = 'auto', sample_weight: object | None = None, steps: object | None = None, callbacks: object | None = None, return_dict: bool = False, **kwargs) -> object:

@@ -14,6 +14,8 @@
 #include "keras_subclass.h"
 #include "keras_training.h"
 #include "mz/core/error.h"
+#include "mz/dist/communicator.h"
+#include "mz/dist/mpi_communicator.h"
 #include "mz/io/keras_file.h"
 #include "mz/nn/layers/input_layer.h"
 #include "mz/nn/model.h"
@@ -193,7 +195,7 @@ nb::object fit_model(Model& model, nb::handle x, nb::handle y, nb::handle batch_
                      nb::handle verbose, nb::handle callbacks, double validation_split,
                      nb::handle validation_data, bool shuffle, nb::handle class_weight,
                      nb::handle sample_weight, int initial_epoch, nb::handle steps_per_epoch,
-                     nb::kwargs) {
+                     nb::handle communicator, nb::kwargs) {
   const char* who = "Model.fit";
   if (x.is_none())
     throw ValueError("Model.fit: x: expected an array (or a list/dict of them), got None.");
@@ -210,6 +212,13 @@ nb::object fit_model(Model& model, nb::handle x, nb::handle y, nb::handle batch_
   o.initial_epoch = initial_epoch;
   o.steps_per_epoch = batch_of(steps_per_epoch, 0);
   o.sample_weight = weights_of(sample_weight, who);
+  if (!communicator.is_none()) {  // data-parallel: merezha.distribute.init()'s communicator
+    if (!nb::isinstance<dist::Communicator>(communicator))
+      throw ValueError(str("Model.fit: communicator: expected a merezha.distribute.Communicator "
+                           "(from merezha.distribute.init()), got ",
+                           py_type_name(communicator), "."));
+    o.communicator = nb::cast<std::shared_ptr<dist::Communicator>>(communicator);
+  }
   if (!class_weight.is_none()) {
     if (!nb::isinstance<nb::dict>(class_weight))
       throw ValueError(str("Model.fit: class_weight: expected a dict {class: weight}, got ",
@@ -316,7 +325,36 @@ nb::object tensors_list(const std::vector<KerasTensor>& ts) {
 
 }  // namespace
 
+// merezha.distribute's Communicator (docs/distributed.md): rank, size, the collectives' timeout
+// and order, and a barrier; init() and the shut-down at exit are module functions.
+static void bind_communicator(nb::module_& m) {
+  nb::class_<dist::Communicator>(
+      m, "Communicator",
+      "The ranks of a data-parallel job (merezha.distribute.init()); pass it to "
+      "Model.fit(communicator=...).")
+      .def_prop_ro("rank", &dist::Communicator::rank, "This process's rank, 0 .. size - 1.")
+      .def_prop_ro("size", &dist::Communicator::size, "The number of ranks.")
+      .def_prop_ro("backend", &dist::Communicator::backend, "\"mpi\" or \"in_process\".")
+      .def_prop_rw("timeout", &dist::Communicator::timeout, &dist::Communicator::set_timeout,
+                   "Seconds a collective waits for the other ranks before failing (default 60).")
+      .def_prop_rw("deterministic", &dist::Communicator::deterministic,
+                   &dist::Communicator::set_deterministic,
+                   "True (default): sums add the ranks' values in rank order (bitwise "
+                   "reproducible); False: MPI's own order.")
+      .def(
+          "barrier", [](dist::Communicator& c) { c.barrier("barrier"); },
+          nb::call_guard<nb::gil_scoped_release>(), "Returns once every rank has called barrier().")
+      .def("__repr__", [](const dist::Communicator& c) {
+        return str("<Communicator ", c.backend(), " rank ", c.rank(), " of ", c.size(), ">");
+      });
+  m.def("_distribute_init", &dist::init,
+        "The job's communicator: MPI under mpirun, else a world of one rank.");
+  m.def("_distribute_shut_down", &dist::mpi_shut_down,
+        "Ends MPI now (at exit), whoever still holds the communicator.");
+}
+
 void bind_keras_model(nb::module_& m) {
+  bind_communicator(m);
   // A model keeps its Python losses, metrics and callbacks alive, and they often refer back to
   // the module that holds the model: a cycle through C++ that Python's collector cannot see,
   // freed only at exit. nanobind would report it as a leak at exit; it is not one.
@@ -364,9 +402,11 @@ void bind_keras_model(nb::module_& m) {
            "callbacks"_a.none() = nb::none(), "validation_split"_a = 0.0,
            "validation_data"_a.none() = nb::none(), "shuffle"_a = true,
            "class_weight"_a.none() = nb::none(), "sample_weight"_a.none() = nb::none(),
-           "initial_epoch"_a = 0, "steps_per_epoch"_a.none() = nb::none(), "kwargs"_a,
+           "initial_epoch"_a = 0, "steps_per_epoch"_a.none() = nb::none(),
+           "communicator"_a.none() = nb::none(), "kwargs"_a,
            "Keras's fit on NumPy arrays; returns a History. Ctrl-C stops after the current batch "
-           "and raises KeyboardInterrupt.")
+           "and raises KeyboardInterrupt. communicator (merezha.distribute.init()) trains "
+           "data-parallel over the ranks of an mpirun job: batch_size is the global batch.")
       .def("evaluate", &evaluate_model, "x"_a.none() = nb::none(), "y"_a.none() = nb::none(),
            "batch_size"_a.none() = nb::none(), "verbose"_a = "auto",
            "sample_weight"_a.none() = nb::none(), "steps"_a.none() = nb::none(),

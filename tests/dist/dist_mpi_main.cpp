@@ -5,7 +5,8 @@
 // against the sharded reference (bitwise). The other scenarios make one rank fail (a different
 // model, an exception at step 5, one batch fewer, a NaN, SIGKILL, a hang); each must end every
 // rank with a non-zero exit and a message naming the rank (run_failure.sh checks).
-// `mz_dist_mpi sum` checks the all-reduce against a rank-order sum. For debugging: DIST_STEPS
+// `mz_dist_mpi sum` checks the all-reduce against a rank-order sum; `mz_dist_mpi threads` the
+// kernel threads dist::init() gives each rank. For debugging: DIST_STEPS
 // (steps, default 20), DIST_ONLY (one case, e.g. mlp_float32_sgd), MZ_DIST_DEVICE=ref.
 #include <chrono>
 #include <csignal>
@@ -172,15 +173,30 @@ int run_failure(mz::dist::Communicator& comm, const std::string& scenario) {
   return 0;
 }
 
+// dist::init() gives each of the ranks on this machine cores / ranks kernel threads (at least
+// one) when nothing chose a thread count.
+int run_threads() {
+  mz::dist::CommunicatorPtr comm = mz::dist::init();
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int expected = std::getenv("MEREZHA_NUM_THREADS") != nullptr
+                           ? std::atoi(std::getenv("MEREZHA_NUM_THREADS"))
+                           : std::min(cores, std::max(1, cores / comm->size()));
+  const bool ok = mz::num_threads() == expected;
+  std::printf("rank %d of %d: %d kernel threads on %d cores (expected %d): %s\n", comm->rank(),
+              comm->size(), mz::num_threads(), cores, expected, ok ? "ok" : "FAILED");
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string scenario = argc > 1 ? argv[1] : "equal";
+  if (scenario == "threads") return run_threads();  // before anything sets a thread count
   mz::set_num_threads(1);
   // MZ_DIST_DEVICE=ref runs on the plain reference loops (cpu, the default, on fast kernels).
   const char* device = std::getenv("MZ_DIST_DEVICE");
   mz::DeviceGuard on(device && std::string(device) == "ref" ? mz::Device::ref()
                                                             : mz::Device::cpu());
-  const std::string scenario = argc > 1 ? argv[1] : "equal";
   mz::dist::CommunicatorPtr comm = mz::dist::init();
   if (scenario == "equal") return run_equal(*comm);
   if (scenario == "sum") return run_sum(*comm);

@@ -5,15 +5,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "mz/core/tensor.h"
 #include "mz/nn/callbacks/callback.h"
 #include "mz/nn/callbacks/model_checkpoint.h"
+#include "mz/nn/config.h"
 
 namespace mz::callbacks {
 
 // Keras's BackupAndRestore arguments after backup_dir, in Keras's order and defaults.
 struct BackupAndRestoreOptions {
-  // "epoch": back up at each epoch end; an integer N: after every N batches.
+  // "epoch": back up at each epoch end (written as the next epoch begins, once every callback
+  // has seen the end); an integer N: after every N batches.
   SaveFreq save_freq = std::string("epoch");
   // Keep the previous backup too; a corrupt latest backup then falls back to it (with a warning).
   bool double_checkpoint = false;
@@ -22,13 +26,22 @@ struct BackupAndRestoreOptions {
 };
 
 // The backup (in backup_dir): training_metadata.json ("epoch", "batch" as in Keras, plus the
-// data position, learning rate, and the states of the default generator, the model's shuffle
-// generator and every layer generator) naming its weights file latest-<n>.weights.h5 (weights,
-// optimizer iterations and slots). Each file is written atomically and the weights first, so
-// the metadata always names a complete file; the previous backup is removed only after the new
-// one is complete (kept as training_metadata.json.bkp with double_checkpoint).
+// data position, learning rate, the states of the default generator, the model's shuffle
+// generator and every layer generator, the state of every other callback of the fit that is a
+// CheckpointedCallback (EarlyStopping, ReduceLROnPlateau), and a CRC-32C of itself) naming its
+// weights file latest-<n>.weights.h5 (weights, optimizer iterations and slots) and, when a
+// callback state holds tensors, latest-<n>.state.npz, each with its size and CRC-32C. Each
+// file is written atomically and the data files first, so the metadata always names complete
+// files; the previous backup is removed only after the new one is complete (kept as
+// training_metadata.json.bkp with double_checkpoint).
 // On train begin an existing backup is restored: weights, optimizer state, generator states,
-// and fit continues from the saved epoch and batch. The model must be built and compiled.
+// and fit continues from the saved epoch and batch; the callback states are restored at the
+// first epoch begin (after every callback's on_train_begin reset). A latest backup that fails
+// its checks (truncated, a flipped byte) falls back, with a warning on stderr naming the file,
+// to the previous one (double_checkpoint). The model must be built and compiled.
+// NOTE: the loss and metric trackers are not saved: the logs of an epoch resumed mid-way
+// average only its batches after the resume (as in Keras), so a callback that monitors a
+// training metric may decide differently at that epoch's end; validation metrics are exact.
 class BackupAndRestore : public Callback {
  public:
   // Throws ValueError for an empty backup_dir or a save_freq other than "epoch" or N > 0.
@@ -38,6 +51,7 @@ class BackupAndRestore : public Callback {
   // IoError naming the file when no readable backup is left.
   void on_train_begin(const Logs& logs) override;
   void on_train_end(const Logs& logs) override;
+  void on_epoch_begin(int epoch, const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
   void on_train_batch_end(int64_t batch, const Logs& logs) override;
 
@@ -55,7 +69,12 @@ class BackupAndRestore : public Callback {
   BackupAndRestoreOptions o_;
   int64_t every_ = 0;  // batches between backups; 0: per epoch
   int64_t since_last_save_ = 0;
-  uint64_t serial_ = 0;  // the number of the next weights file
+  bool epoch_save_due_ = false;  // an epoch ended: back up at the next epoch begin
+  uint64_t serial_ = 0;          // the number of the next weights file
+  // The restored callback states, applied at the next epoch begin.
+  bool pending_states_ = false;
+  Json pending_json_;
+  std::vector<std::vector<Tensor>> pending_tensors_;
   int restored_epoch_ = 0;
   int64_t restored_batch_ = 0;
 };

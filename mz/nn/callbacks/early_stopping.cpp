@@ -116,4 +116,44 @@ void EarlyStopping::on_train_end(const Logs&) {
   std::cout << std::flush;
 }
 
+Json EarlyStopping::checkpoint_state(std::vector<Tensor>& tensors) const {
+  for (const Tensor& w : best_weights_) tensors.push_back(w);
+  return {{"best", detail::double_bits(best_)},
+          {"best_epoch", best_epoch_},
+          {"best_weights", best_weights_.size()},
+          {"direction", direction_},
+          {"have_best_weights", have_best_weights_},
+          {"min_delta", detail::double_bits(min_delta_)},
+          {"stopped_epoch", stopped_epoch_},
+          {"wait", wait_},
+          {"warned", warned_}};
+}
+
+void EarlyStopping::restore_checkpoint_state(const Json& state, const std::vector<Tensor>& tensors) {
+  const std::string who = "EarlyStopping state";
+  const int64_t direction = state_int(state, "direction", who);
+  const int64_t count = state_int(state, "best_weights", who);
+  if (direction < -1 || direction > 1)
+    throw FormatError(str(who, ": \"direction\": expected -1, 0 or 1, got ", direction, "."));
+  if (count < 0 || static_cast<std::size_t>(count) != tensors.size())
+    throw FormatError(str(who, ": \"best_weights\": expected ", tensors.size(),
+                          " (the tensors saved), got ", count, "."));
+  const double best = state_double(state, "best", who);
+  const double min_delta = state_double(state, "min_delta", who);
+  const int64_t wait = state_int(state, "wait", who);
+  const int64_t stopped = state_int(state, "stopped_epoch", who);
+  const int64_t best_epoch = state_int(state, "best_epoch", who);
+  const bool have = state_bool(state, "have_best_weights", who);
+  const bool warned = state_bool(state, "warned", who);
+  direction_ = static_cast<int>(direction);
+  best_ = best;
+  min_delta_ = min_delta;
+  wait_ = static_cast<int>(wait);
+  stopped_epoch_ = static_cast<int>(stopped);
+  best_epoch_ = static_cast<int>(best_epoch);
+  have_best_weights_ = have;
+  warned_ = warned;
+  best_weights_ = tensors;
+}
+
 }  // namespace mz::callbacks

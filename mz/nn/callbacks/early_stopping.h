@@ -7,6 +7,7 @@
 
 #include "mz/core/tensor.h"
 #include "mz/nn/callbacks/callback.h"
+#include "mz/nn/callbacks/callback_utils.h"
 
 namespace mz::callbacks {
 
@@ -28,7 +29,7 @@ struct EarlyStoppingOptions {
   int start_from_epoch = 0;
 };
 
-class EarlyStopping : public Callback {
+class EarlyStopping : public Callback, public CheckpointedCallback {
  public:
   // Throws ValueError when mode is not "auto", "min" or "max", or patience is negative.
   explicit EarlyStopping(EarlyStoppingOptions options = {});
@@ -36,6 +37,9 @@ class EarlyStopping : public Callback {
   void on_train_begin(const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
   void on_train_end(const Logs& logs) override;
+  // best, wait, stopped_epoch, best_epoch, the chosen mode and the best weights (as tensors).
+  Json checkpoint_state(std::vector<Tensor>& tensors) const override;
+  void restore_checkpoint_state(const Json& state, const std::vector<Tensor>& tensors) override;
 
   // Epochs since the last improvement.
   int wait() const { return wait_; }

@@ -72,4 +72,23 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, const Logs& logs) {
   }
 }
 
+Json ReduceLROnPlateau::checkpoint_state(std::vector<Tensor>&) const {
+  return {{"best", detail::double_bits(best_)},
+          {"cooldown_counter", cooldown_counter_},
+          {"wait", wait_},
+          {"warned", warned_}};
+}
+
+void ReduceLROnPlateau::restore_checkpoint_state(const Json& state, const std::vector<Tensor>&) {
+  const std::string who = "ReduceLROnPlateau state";
+  const double best = state_double(state, "best", who);
+  const int64_t cooldown = state_int(state, "cooldown_counter", who);
+  const int64_t wait = state_int(state, "wait", who);
+  const bool warned = state_bool(state, "warned", who);
+  best_ = best;
+  cooldown_counter_ = static_cast<int>(cooldown);
+  wait_ = static_cast<int>(wait);
+  warned_ = warned;
+}
+
 }  // namespace mz::callbacks

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mz/nn/callbacks/callback.h"
+#include "mz/nn/callbacks/callback_utils.h"
 
 namespace mz::callbacks {
 
@@ -21,7 +22,7 @@ struct ReduceLROnPlateauOptions {
   double min_lr = 0.0;      // the rate never goes below this
 };
 
-class ReduceLROnPlateau : public Callback {
+class ReduceLROnPlateau : public Callback, public CheckpointedCallback {
  public:
   // Throws ValueError when factor >= 1 or mode is not "auto", "min" or "max".
   explicit ReduceLROnPlateau(ReduceLROnPlateauOptions options = {});
@@ -31,6 +32,9 @@ class ReduceLROnPlateau : public Callback {
   // NOTE: the logs are written through a const_cast: fit passes its own, non-const epoch logs,
   // and Keras's callbacks add entries that later callbacks (History, ProgbarLogger) see.
   void on_epoch_end(int epoch, const Logs& logs) override;
+  // best, wait and the cooldown counter (the rate itself is the optimizer's, saved with it).
+  Json checkpoint_state(std::vector<Tensor>& tensors) const override;
+  void restore_checkpoint_state(const Json& state, const std::vector<Tensor>& tensors) override;
 
   int wait() const { return wait_; }
   int cooldown_counter() const { return cooldown_counter_; }
