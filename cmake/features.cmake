@@ -113,6 +113,7 @@ find_package(nlohmann_json 3 REQUIRED)
 # Builds for sm_90 (H100/H200) plus compute_90 PTX, which newer GPUs JIT-compile.
 set(MZ_HAVE_CUDA OFF)
 set(MZ_HAVE_CUDNN OFF)
+set(MZ_HAVE_NCCL OFF)
 if(MZ_CUDA)
   if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX})
     find_program(MZ_NVCC nvcc HINTS ENV CUDA_HOME ENV CUDA_PATH /usr/local/cuda
@@ -151,6 +152,18 @@ if(MZ_CUDA)
       set(MZ_HAVE_CUDNN ON)
     endif()
     mz_feature("cuDNN" MZ_HAVE_CUDNN "install cuDNN 9 (libcudnn9-dev-cuda-13)")
+    # NCCL (NVIDIA's, not in Debian; the CUDA 13 toolkit here carries it): the GPU
+    # communicator of data-parallel training (mz/dist/nccl_communicator.cpp).
+    find_path(MZ_NCCL_INCLUDE nccl.h HINTS ${CUDAToolkit_INCLUDE_DIRS} ENV NCCL_HOME
+              PATH_SUFFIXES include)
+    find_library(MZ_NCCL_LIB nccl HINTS ${CUDAToolkit_LIBRARY_DIR} ${CUDAToolkit_LIBRARY_ROOT}
+                 ENV NCCL_HOME PATH_SUFFIXES lib lib64)
+    set(MZ_HAVE_NCCL OFF)
+    if(MZ_NCCL_INCLUDE AND MZ_NCCL_LIB)
+      set(MZ_HAVE_NCCL ON)
+    endif()
+    mz_feature("NCCL (GPU data-parallel)" MZ_HAVE_NCCL
+               "install NCCL 2 (libnccl-dev) or set NCCL_HOME")
   endif()
 else()
   mz_feature("CUDA backend" MZ_HAVE_CUDA "configure with --preset cuda")

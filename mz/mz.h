@@ -19,10 +19,11 @@
 #include "mz/autograd/gradcheck.h"
 #include "mz/ops/ops.h"
 
-// dist: communicators for data-parallel training (MPI, in-process), and nn's use of them
+// dist: communicators for data-parallel training (MPI, NCCL, in-process), and nn's use of them
 #include "mz/dist/communicator.h"
 #include "mz/dist/in_process.h"
 #include "mz/dist/mpi_communicator.h"
+#include "mz/dist/nccl_communicator.h"
 #include "mz/nn/data_parallel.h"
 #include "mz/nn/distributed_optimizer.h"
 

@@ -152,7 +152,8 @@ if [ $CONFIGURED -ne 0 ] || ! grep -q "✓ CUDA backend" "$LOGS/configure.log"; 
 fi
 row "configure" "ok"
 [ "${GPU_CHECK_STOP_AFTER:-}" = configure ] && finish 0
-TARGETS=(merezha merezha-bench merezha-cuda-gemm mz_backend_test mz_suites mz_ops_test)
+TARGETS=(merezha merezha-bench merezha-cuda-gemm mz_backend_test mz_suites mz_ops_test
+  mz_dist_test)
 stamp "building ${TARGETS[*]} with -j$JOBS"
 T0=$(date +%s)
 # Keep going past a broken test file: the library and the benchmarks are what must build.
@@ -235,6 +236,10 @@ SUITES+=':Ops/RnnConformance.*:Ops/CtcConformance.*'
   run_tests "conformance (cuda vs ref) + MLP parity" "$BUILD/tests/mz_suites" "$SUITES" 150
 [ -x "$BUILD/mz/mz_ops_test" ] &&
   run_tests "op unit tests on cuda" "$BUILD/mz/mz_ops_test" "$OPS" 120 MEREZHA_DEVICE=cuda
+# The NCCL communicator (mz/dist/nccl_communicator_test.cpp) on this GPU: one rank only, as NCCL
+# refuses two ranks on one GPU; its tests skip in a build without NCCL (no "✓ NCCL" above).
+[ -x "$BUILD/mz/mz_dist_test" ] &&
+  run_tests "NCCL communicator (1 rank)" "$BUILD/mz/mz_dist_test" 'NcclCommunicator.*' 60
 
 # ---- W1 and W2: merezha on cuda and on one CPU thread, PyTorch on cuda ----
 csv_field() { grep "^CSV,$1" "$2" | tail -1 | cut -d, -f"$3"; }

@@ -16,6 +16,7 @@
 #include "mz/core/thread_pool.h"
 #include "mz/dist/in_process.h"
 #include "mz/dist/mpi_communicator.h"
+#include "mz/dist/nccl_communicator.h"
 #include "mz/ops/creation.h"
 
 namespace mz::dist {
@@ -144,6 +145,7 @@ void Communicator::all_reduce(Tensor& t, ReduceOp op, const std::string& what) {
                          dtype_name(t.dtype()), "."));
   if (size_ == 1 || t.numel() == 0) return;
   wait_started();
+  if (all_reduce_on_device(t, op, label("all_reduce", what))) return;
   Tensor host = host_copy(t);
   reduce_host(host, op, label("all_reduce", what));
   write_back(t, host);
@@ -156,6 +158,7 @@ void Communicator::broadcast(Tensor& t, int root, const std::string& what) {
                          "), got ", root, "."));
   if (size_ == 1 || t.numel() == 0) return;
   wait_started();
+  if (broadcast_on_device(t, root, label("broadcast", what))) return;
   Tensor host = host_copy(t);
   broadcast_raw(host.raw_data(), host.numel() * static_cast<int64_t>(dtype_size(host.dtype())),
                 root, label("broadcast", what));
@@ -173,10 +176,15 @@ void Communicator::broadcast(std::string& text, int root, const std::string& wha
 
 Tensor Communicator::all_gather(const Tensor& t, const std::string& what) {
   if (!t.defined()) throw ValueError(str(label("all_gather", what), ": got an undefined tensor."));
-  Tensor host = host_copy(t);
   Shape shape = t.shape();
   std::vector<int64_t> dims = {static_cast<int64_t>(size_)};
   for (int i = 0; i < shape.rank(); ++i) dims.push_back(shape[i]);
+  if (size_ > 1 && t.numel() > 0 && !t.device().is_host()) {
+    wait_started();
+    Tensor out = empty(Shape(dims), {.dtype = t.dtype(), .device = t.device()});
+    if (all_gather_on_device(t, out, label("all_gather", what))) return out;
+  }
+  Tensor host = host_copy(t);
   Tensor out = empty(Shape(dims), {.dtype = t.dtype(), .device = Device::cpu()});
   const auto bytes = t.numel() * static_cast<int64_t>(dtype_size(t.dtype()));
   if (size_ == 1) {
@@ -186,6 +194,14 @@ Tensor Communicator::all_gather(const Tensor& t, const std::string& what) {
     all_gather_raw(host.raw_data(), out.raw_data(), bytes, label("all_gather", what));
   }
   return t.device().is_host() ? out : out.to(t.device());
+}
+
+bool Communicator::all_reduce_on_device(Tensor&, ReduceOp, const std::string&) { return false; }
+
+bool Communicator::broadcast_on_device(Tensor&, int, const std::string&) { return false; }
+
+bool Communicator::all_gather_on_device(const Tensor&, Tensor&, const std::string&) {
+  return false;
 }
 
 void Communicator::barrier(const std::string& what) {
@@ -228,11 +244,21 @@ void share_cores() {
 }  // namespace
 
 CommunicatorPtr init() {
+  const char* chosen = std::getenv("MEREZHA_DIST_BACKEND");
+  const std::string backend = chosen != nullptr ? chosen : "";
+  if (!backend.empty() && backend != "mpi" && backend != "nccl")
+    throw ValueError(str("mz::dist::init: MEREZHA_DIST_BACKEND: expected \"mpi\" or \"nccl\", ",
+                         "got \"", backend, "\"."));
   const bool launched = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr ||
                         std::getenv("PMIX_RANK") != nullptr || std::getenv("PMI_SIZE") != nullptr;
-  if (!launched) return in_process_world(1).front();
-  share_cores();
-  return mpi_communicator();
+  CommunicatorPtr comm;
+  if (launched) {
+    share_cores();
+    comm = mpi_communicator();
+  } else {
+    comm = in_process_world(1).front();
+  }
+  return backend == "nccl" ? nccl_communicator(comm) : comm;
 }
 
 }  // namespace mz::dist

@@ -1,7 +1,8 @@
 // Communicator: the collectives of data-parallel training (all-reduce, broadcast, all-gather,
 // barrier) between the ranks of one job, each with a timeout whose error names the step, the
-// collective and the ranks that did not arrive. Backends: in_process.h (threads, for tests) and
-// mpi_communicator.h (processes under mpirun); dist::init() picks one from the environment.
+// collective and the ranks that did not arrive. Backends: in_process.h (threads, for tests),
+// mpi_communicator.h (processes under mpirun) and nccl_communicator.h (GPUs); dist::init()
+// picks one from the environment.
 #pragma once
 
 #include <future>
@@ -40,7 +41,7 @@ class Communicator : public std::enable_shared_from_this<Communicator> {
   // This process's (or thread's) rank, 0 .. size() - 1, and the number of ranks.
   int rank() const { return rank_; }
   int size() const { return size_; }
-  // "mpi" or "in_process".
+  // "mpi", "in_process" or "nccl".
   virtual std::string backend() const = 0;
 
   // Seconds a collective waits for the other ranks before failing (default 60).
@@ -92,6 +93,13 @@ class Communicator : public std::enable_shared_from_this<Communicator> {
   virtual void all_gather_raw(const void* in, void* out, int64_t bytes,
                               const std::string& label) = 0;
   virtual void barrier_raw(const std::string& label) = 0;
+  // A backend's collectives on tensors of a device it drives itself (NCCL: its GPU), with no
+  // host staging: each returns false (the default) to let the host path above run. Called
+  // after the checks, the size() == 1 shortcut and wait_started(); `out` is all_gather's
+  // (size(), ...) result, allocated on t's device.
+  virtual bool all_reduce_on_device(Tensor& t, ReduceOp op, const std::string& label);
+  virtual bool broadcast_on_device(Tensor& t, int root, const std::string& label);
+  virtual bool all_gather_on_device(const Tensor& t, Tensor& out, const std::string& label);
   // "mz::dist <collective> '<what>' at <step>", the start of every collective's error.
   std::string label(const char* collective, const std::string& what) const;
   // Lets the started collectives finish, then ends the worker thread. Each backend's destructor
@@ -118,6 +126,9 @@ using CommunicatorPtr = std::shared_ptr<Communicator>;
 // launcher, the first call also gives each rank cores / (ranks on this machine) kernel and
 // OpenBLAS threads unless MEREZHA_NUM_THREADS (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) chose.
 // Throws BackendError when launched by an MPI launcher but built without MPI.
+// MEREZHA_DIST_BACKEND=nccl: that communicator (or the world of one) bootstraps an NCCL one
+// (nccl_communicator.h), which is returned instead: for models on cuda, one GPU per rank.
+// Throws ValueError for another value than "mpi" or "nccl", BackendError without NCCL.
 CommunicatorPtr init();
 
 // "2, 3" for {2, 3}: rank lists in messages.
