@@ -105,7 +105,7 @@ int64_t col_vector_inc(const Mat<T>& m) {
 // C = A @ B for K = kK <= 4 (a tiny layer's input, an outer product in a backward pass), B's
 // rows contiguous: c[i][j] = sum_k a[i][k] b[k][j] in k order, a row at a time, each chunk of
 // 16 columns finished in registers by `epi.finish<W>(s, column)` (the fused Dense forward's
-// bias and activation) before it is stored. BLAS spends far longer packing such operands
+// bias) before it is stored. BLAS spends far longer packing such operands
 // than multiplying them.
 template <int kK, class T, class Epi>
 void gemm_small_k(int64_t M, int64_t N, const Mat<T>& A, const Mat<T>& B, T* C, int64_t ldc,
@@ -290,7 +290,7 @@ inline void block(int64_t n, int64_t parts, int64_t i, int64_t& begin, int64_t& 
 }
 
 // Computes one block of C = A @ B with its epilogue: `epilogue(c, ldc, rows, n0, n1)` after
-// the product, or chunk by chunk inside the small-K product.
+// the product, or its bias inside the small-K product and `activate` after it.
 template <class T, class Epilogue>
 void gemm_block(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& B, T* C,
                 int64_t ldc, const Plan& p, int64_t part, const Epilogue& epilogue) {
@@ -300,7 +300,8 @@ void gemm_block(int64_t M, int64_t N, int64_t K, const Mat<T>& A, const Mat<T>& 
   if (m1 <= m0 || n1 <= n0) return;
   T* c = C + m0 * ldc + n0;
   const Mat<T> a = A.at(m0, 0), b = B.at(0, n0);
-  if (K > 0 && try_gemm_small_k(m1 - m0, n1 - n0, K, a, b, c, ldc, epilogue, n0)) return;
+  if (K > 0 && try_gemm_small_k(m1 - m0, n1 - n0, K, a, b, c, ldc, epilogue, n0))
+    return epilogue.activate(c, ldc, m1 - m0, n1 - n0);
   if (K == 0) {
     for (int64_t i = 0; i < m1 - m0; ++i) std::fill(c + i * ldc, c + i * ldc + (n1 - n0), T(0));
   } else {
@@ -314,6 +315,8 @@ struct NoEpilogue {
   void operator()(T*, int64_t, int64_t, int64_t, int64_t) const {}
   template <int W, class T>
   void finish(T*, int64_t) const {}
+  template <class T>
+  void activate(T*, int64_t, int64_t, int64_t) const {}
 };
 
 // Runs `tasks` tasks through `run(i)`: inline when there is one, else over the pool.
@@ -392,7 +395,7 @@ void matmul(const KernelArgs& k) {
 // The bias + activation pass over one block of C: c[i][j] = act(c[i][j] + bias[n0 + j]) while
 // the block is still in cache. The bias goes row by row; the activation runs as one flat loop
 // when the block's rows are adjacent (narrow layers: a 16-wide row is too short a loop).
-// finish<W> does the same to W values of columns [j, j + W) held in registers.
+// finish<W> adds the bias to W values of columns [j, j + W) held in registers.
 template <class T, Act kAct>
 struct BiasAct {
   const T* bias;  // null when there is none
@@ -418,15 +421,20 @@ struct BiasAct {
         }
       }
     }
+    activate(c, ldc, rows, n);
+  }
+  // The activation alone over a block of `rows` rows of n columns.
+  void activate(T* c, int64_t ldc, int64_t rows, int64_t n) const {
     if constexpr (kAct == Act::linear) return;
     if (ldc == n) return act(c, rows * n);
     for (int64_t i = 0; i < rows; ++i) act(c + i * ldc, n);
   }
+  // The bias of columns [j, j + W) added to W values in registers (the activation then runs
+  // as activate's flat loop: inside a 16-wide chunk GCC leaves it scalar).
   template <int W>
   void finish(T* s, int64_t j) const {
     if (bias)
       for (int l = 0; l < W; ++l) s[l] += bias[j + l];
-    for (int l = 0; l < W; ++l) s[l] = act(s[l]);
   }
 };
 
