@@ -139,6 +139,15 @@ def main(argv):
     print(f"- mode: {env('MZ_RESULTS_MODE', '?')}\n")
     print("## Against the issues' targets\n")
     print(summary(rows))
+    floor = env("MZ_RESULTS_FLOOR")
+    if floor:  # machine-floor's FLOOR lines: what one core can do at best on W3's MLP, batch 1
+        f = dict(line.split(",")[1:4:2] for line in floor.splitlines() if line.startswith("FLOOR,"))
+        print(f"W3 MLP batch 1 cannot beat this core's floor (`machine-floor`, bench/floor/): "
+              f"its {f.get('mlp_weights', '?')} bytes of float32 weights stream from L2 at "
+              f"{f.get('stream_bandwidth', '?')} GB/s in {f.get('mlp_b1_read_weights', '?')} us, "
+              f"and its multiply-adds take {f.get('mlp_b1_multiply_adds', '?')} us at "
+              f"{f.get('vector_fma_rate', '?')} G vector FMAs/s: at least "
+              f"**{f.get('mlp_fwd_b1', '?')} us** before any framework work.\n")
     workloads = list(OrderedDict.fromkeys(r["workload"] for r in rows))
     threads = sorted(OrderedDict.fromkeys(r["threads"] for r in rows), key=int)
     print("## Tables\n")

@@ -50,6 +50,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMZ_BUILD_TESTS=OFF 
   -DMZ_BUILD_EXAMPLES=OFF -DMZ_BUILD_BENCH=ON -DMZ_BUILD_PEERS=ON >"$build.configure.log" 2>&1 ||
   { cat "$build.configure.log" >&2; exit 1; }
 cmake --build "$build" --parallel "${JOBS:-2}" --target merezha-bench
+cmake --build "$build" --parallel "${JOBS:-2}" --target machine-floor >/dev/null 2>&1 || true
 have_torch_cpp=1
 if ! cmake --build "$build" --parallel "${JOBS:-2}" --target torch-bench; then
   echo "side_by_side: torch-bench did not build (apt-get install libtorch-dev); its rows are left out." >&2
@@ -95,6 +96,10 @@ for t in $threads; do
   done
 done
 
+# The W3 MLP batch-1 floor of this core (bench/floor/machine_floor.cpp), next to W3's rows.
+if [[ " $workloads " == *" w3 "* ]] && [ -x "$build/bin/machine-floor" ]; then
+  export MZ_RESULTS_FLOOR="$("$build/bin/machine-floor")"
+fi
 torch_version=$($python -c "import torch; print(torch.__version__)" 2>/dev/null || echo "?")
 export MZ_RESULTS_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
 export MZ_RESULTS_CPU="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
