@@ -28,7 +28,7 @@ const std::set<std::string> kInternal = {
     "mz/ops/dispatch.h",        "mz/ops/op.h",
     "mz/nn/model_utils.h",      "mz/nn/callbacks/callback_list.h",
     "mz/nn/callbacks/callback_utils.h", "mz/nn/metrics/metric_utils.h",
-    "mz/io/test_files.h",       "mz/io/zip_archive.h",
+    "mz/io/test_files.h",       "mz/io/zip_archive.h",       "mz/io/malformed_battery.h",
     "mz/io/h5_weights.h",       "mz/classic/classic_testing.h",
     "mz/classic/linalg.h",      "mz/classic/svg.h",
     "mz/classic/neurolab/golden_testing.h", "mz/classic/neurolab/hopfield_sim.h",

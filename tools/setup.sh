@@ -16,7 +16,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libopenblas-openmp-dev libdnnl-dev zlib1g-dev libzip-dev libhdf5-dev nlohmann-json3-dev libgraphviz-dev
   libgtest-dev libbenchmark-dev libcli11-dev libyaml-cpp-dev libopenmpi-dev openmpi-bin
-  libprotobuf-dev protobuf-compiler libonnx-dev python3-venv python3-dev
+  libprotobuf-dev protobuf-compiler libonnx-dev python3-venv python3-dev clang
   dataset-fashion-mnist
 )
 missing=()
@@ -63,4 +63,14 @@ else
   cmake --preset dev
   cmake --build --preset dev
   ctest --preset dev
+  # The file loaders under ASan + UBSan (reliability.md F1-F4): the malformed-file battery, then
+  # libFuzzer for FUZZ_SECONDS (60) on each loader the saving issue names and 15 s on the
+  # readers (fuzz/README.md); both rebuild only the loaders, instrumented, over build/dev.
+  cmake -S fuzz -B build/asan-battery -G Ninja -DMZ_LIB_DIR="$PWD/build/dev" >/dev/null
+  cmake --build build/asan-battery
+  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
+      build/asan-battery/mz_malformed_asan_test --gtest_brief=1
+  FUZZ_SECONDS=${FUZZ_SECONDS:-60} tools/fuzz.sh keras config_json weights_h5 legacy_h5 \
+      checkpoint events
+  FUZZ_SECONDS=15 tools/fuzz.sh npy npz idx csv
 fi

@@ -13,9 +13,9 @@
 namespace mz::io::detail {
 
 // What a weights file holds, flattened: every group by path ("layers/dense/vars"), with its
-// "name" attribute (written as h5py does, a variable-length UTF-8 string; read back only when
-// it is a fixed-length string, else empty: see read_h5), and every dataset by path
-// ("layers/dense/vars/0"). Paths have no leading '/'; the root group is "".
+// "name" attribute (written as h5py does, a variable-length UTF-8 string; read_h5 leaves it
+// empty: it reads no attributes), and every dataset by path ("layers/dense/vars/0"). Paths
+// have no leading '/'; the root group is "".
 struct H5Content {
   std::map<std::string, std::string> groups;
   std::map<std::string, Tensor> datasets;
@@ -35,8 +35,8 @@ std::vector<uint8_t> write_h5(const H5Content& content, const std::string& who);
 // external links, external or virtual datasets, string or compound datasets, and shape bombs
 // (a dataset declaring more bytes than the file can hold). BackendError without libhdf5.
 // NOTE: libhdf5 1.10 has known heap overflows on crafted files (formats.md A1.6), so a hostile
-// file can still crash the process inside the library; variable-length "name" attributes are
-// skipped for that reason (a mutated one crashed H5HG_read).
+// file can still crash the process inside the library; attributes are not read for that reason
+// (mutated ones overflowed in H5Aexists and crashed H5HG_read).
 H5Content read_h5(const std::vector<uint8_t>& image, const std::string& who);
 
 }  // namespace mz::io::detail

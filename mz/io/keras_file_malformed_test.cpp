@@ -1,13 +1,13 @@
-// The malformed-file battery for .keras archives and weights (reliability.md F1-F3, the
-// part that runs in every test run): truncations, mutations and crafted archives must give
-// a clear error naming the file and its part, never a crash.
+// The malformed-file battery for .keras archives (reliability.md F1-F3): truncations,
+// mutations and block edits of the goldens (malformed_battery.h; full counts with
+// MEREZHA_FULL_BATTERY=1) and crafted archives must give a clear error naming the file and
+// its part, never a crash. config.json mutations: json_malformed_test.cpp.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <random>
-
+#include "fuzz/loaders.h"
 #include "mz/io/h5_weights.h"
 #include "mz/io/keras_file.h"
+#include "mz/io/malformed_battery.h"
 #include "mz/io/test_files.h"
 #include "mz/io/zip_archive.h"
 #include "testing.h"
@@ -93,7 +93,6 @@ TEST(KerasFileMalformed, UnknownLayerClassIsNamed) {
   Members ms = golden_members("mlp");
   Json c = config_of(ms);
   c["config"]["layers"][1]["class_name"] = "FancyLayer";
-  c["config"]["layers"][1]["module"] = "os.system";
   set_config(ms, c);
   std::string msg = load_error(dir, ms);
   EXPECT_NE(msg.find("load_model \""), std::string::npos) << msg;
@@ -101,6 +100,13 @@ TEST(KerasFileMalformed, UnknownLayerClassIsNamed) {
   c["config"]["layers"][1]["class_name"] = "Lambda";
   set_config(ms, c);
   EXPECT_NE(load_error(dir, ms).find("\"Lambda\""), std::string::npos);
+  // A foreign module is refused before its class is looked up (json_malformed_test.cpp).
+  c["config"]["layers"][1]["module"] = "os.system";
+  set_config(ms, c);
+  msg = load_error(dir, ms);
+  EXPECT_NE(msg.find("config.json: \"Lambda\": module \"os.system\" names code outside Keras"),
+            std::string::npos)
+      << msg;
 }
 
 TEST(KerasFileMalformed, WrongWeightShapeNamesLayerAndVariable) {
@@ -137,104 +143,154 @@ TEST(KerasFileMalformed, DisconnectedGraphNamesTheNodes) {
   EXPECT_NE(msg.find("'dense_3' (node 0)"), std::string::npos) << msg;
 }
 
-TEST(KerasFileMalformed, CraftedArchivesAreRefused) {
+// A zip archive of one member whose directory entries declare `declared` uncompressed bytes
+// for `data` stored deflated (method 8): what a zip bomb's directory looks like.
+Bytes zip_declaring(const std::string& name, const Bytes& data, uint64_t declared) {
+  Bytes z, central;
+  auto common = [&](Bytes& b) {
+    mz::testing::put_le(b, 20, 2);
+    mz::testing::put_le(b, 0, 2);     // flags
+    mz::testing::put_le(b, 8, 2);     // method: deflate
+    mz::testing::put_le(b, 0, 2);     // time
+    mz::testing::put_le(b, 0x21, 2);  // date
+    mz::testing::put_le(b, 0, 4);     // crc
+    mz::testing::put_le(b, data.size(), 4);
+    mz::testing::put_le(b, declared, 4);
+    mz::testing::put_le(b, name.size(), 2);
+    mz::testing::put_le(b, 0, 2);
+  };
+  mz::testing::put_le(z, 0x04034b50, 4);
+  common(z);
+  z.insert(z.end(), name.begin(), name.end());
+  z.insert(z.end(), data.begin(), data.end());
+  mz::testing::put_le(central, 0x02014b50, 4);
+  mz::testing::put_le(central, 20, 2);
+  common(central);
+  for (int i = 0; i < 3; ++i) mz::testing::put_le(central, 0, 2);  // comment, disk, internal
+  mz::testing::put_le(central, 0, 4);                              // external attributes
+  mz::testing::put_le(central, 0, 4);                              // local header offset
+  central.insert(central.end(), name.begin(), name.end());
+  const uint64_t cd_offset = z.size();
+  z.insert(z.end(), central.begin(), central.end());
+  mz::testing::put_le(z, 0x06054b50, 4);
+  for (int i = 0; i < 2; ++i) mz::testing::put_le(z, 0, 2);
+  for (int i = 0; i < 2; ++i) mz::testing::put_le(z, 1, 2);
+  mz::testing::put_le(z, central.size(), 4);
+  mz::testing::put_le(z, cd_offset, 4);
+  mz::testing::put_le(z, 0, 2);
+  return z;
+}
+
+TEST(KerasFileMalformed, ZipBombIsRefused) {
+  MZ_REQUIRE_KERAS_FILES();
+  TempDir dir;
+  // 3.75 GiB declared from 1 KiB stored: refused before a byte is inflated. (0xffffffff
+  // would mean "see the zip64 field", a different malformation.)
+  mz::testing::write_bytes(dir.file("bomb.keras"),
+                           zip_declaring("config.json", Bytes(1024, 0), 0xf0000000u));
+  MZ_EXPECT_THROW_MSG(load_model(dir.file("bomb.keras")), FormatError,
+                      "member \"config.json\": declares 4026531840 bytes from 1024 compressed "
+                      "(more than 100x): refusing a likely zip bomb.");
+}
+
+TEST(KerasFileMalformed, DotDotMemberPathIsRefused) {
   MZ_REQUIRE_KERAS_FILES();
   TempDir dir;
   Members ms = golden_members("mlp");
-  Members traversal = ms;
-  traversal.emplace_back("assets/../../evil", Bytes{1});
-  EXPECT_NE(load_error(dir, traversal).find("must stay inside the archive"), std::string::npos);
-  Members absolute = ms;
-  absolute.emplace_back("/etc/evil", Bytes{1});
-  EXPECT_NE(load_error(dir, absolute).find("must stay inside the archive"), std::string::npos);
-  Members twice = ms;
-  twice.push_back(ms[1]);
-  std::string msg = load_error(dir, twice);
+  ms.emplace_back("assets/../../evil", Bytes{1});
+  std::string msg = load_error(dir, ms);
+  EXPECT_NE(msg.find("member \"assets/../../evil\": member names must stay inside the archive"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(KerasFileMalformed, AbsoluteMemberPathIsRefused) {
+  MZ_REQUIRE_KERAS_FILES();
+  TempDir dir;
+  Members ms = golden_members("mlp");
+  ms.emplace_back("/etc/evil", Bytes{1});
+  std::string msg = load_error(dir, ms);
+  EXPECT_NE(msg.find("member \"/etc/evil\": member names must stay inside the archive"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(KerasFileMalformed, DuplicateMembersAreRefused) {
+  MZ_REQUIRE_KERAS_FILES();
+  TempDir dir;
+  Members ms = golden_members("mlp");
+  ms.push_back(ms[1]);
+  std::string msg = load_error(dir, ms);
   EXPECT_NE(msg.find("have the same name"), std::string::npos) << msg;
-  Members not_h5 = ms;
-  member(not_h5, "model.weights.h5") = Bytes(64, 0x41);
-  EXPECT_NE(load_error(dir, not_h5).find("model.weights.h5: not an HDF5 file"), std::string::npos);
+}
+
+TEST(KerasFileMalformed, NonArchivesAreRefused) {
+  MZ_REQUIRE_KERAS_FILES();
+  TempDir dir;
+  Members ms = golden_members("mlp");
+  member(ms, "model.weights.h5") = Bytes(64, 0x41);
+  EXPECT_NE(load_error(dir, ms).find("model.weights.h5: not an HDF5 file"), std::string::npos);
   mz::testing::write_text(dir.file("text.keras"), "not a zip at all");
   MZ_EXPECT_THROW_MSG(load_model(dir.file("text.keras")), FormatError, "not a valid zip archive");
   MZ_EXPECT_THROW_MSG(load_model(dir.file("absent.keras")), IoError, "cannot open the file");
 }
 
-// The archive cut at many offsets: every one is an error naming the file, never a crash.
-TEST(KerasFileMalformed, TruncatedArchivesGiveErrors) {
-  MZ_REQUIRE_KERAS_FILES();
-  TempDir dir;
-  const Bytes whole = mz::testing::read_bytes(kDir + "mlp.keras");
-  int errors = 0;
-  // MZ_KERAS_EVERY_BYTE=1 cuts at every offset (the full F1 run, about a minute).
-  const std::size_t stride = std::getenv("MZ_KERAS_EVERY_BYTE") ? 1 : 97;
-  for (std::size_t cut = 0; cut < whole.size(); cut += (cut + 200 > whole.size() ? 1 : stride)) {
-    mz::testing::write_bytes(dir.file("t.keras"), Bytes(whole.begin(), whole.begin() + cut));
-    try {
-      load_model(dir.file("t.keras"));
-      ADD_FAILURE() << "a file cut at byte " << cut << " loaded";
-    } catch (const Error& e) {
-      ++errors;
-      EXPECT_NE(std::string(e.what()).find("load_model \""), std::string::npos) << e.what();
-    }
-  }
-  EXPECT_GT(errors, 300);
-}
-
-// The weights file truncated, or with bytes flipped: errors or (for bytes HDF5 never reads)
-// a normal load, never a crash.
-TEST(KerasFileMalformed, DamagedWeightsGiveErrors) {
+// The HDF5 shape bomb of fuzz/crafted (1 TiB declared, 1 KiB stored) as model.weights.h5.
+TEST(KerasFileMalformed, Hdf5ShapeBombInsideTheArchiveIsRefused) {
   MZ_REQUIRE_KERAS_FILES();
   TempDir dir;
   Members ms = golden_members("mlp");
-  const Bytes h5 = member(ms, "model.weights.h5");
-  for (std::size_t cut :
-       {std::size_t{0}, std::size_t{8}, std::size_t{100}, h5.size() / 2, h5.size() - 1}) {
-    Members t = ms;
-    member(t, "model.weights.h5") = Bytes(h5.begin(), h5.begin() + cut);
-    std::string msg = load_error(dir, t);
-    EXPECT_NE(msg.find("model.weights.h5"), std::string::npos) << "cut " << cut << ": " << msg;
-  }
-  // MZ_KERAS_MUTATIONS=10000 runs the full F2 count (minutes); 40 per file by default.
-  const char* env = std::getenv("MZ_KERAS_MUTATIONS");
-  const int trials = env ? std::atoi(env) : 40;
-  std::mt19937 rng(5);
-  for (const char* name : {"mlp", "lstm"}) {
-    Members golden = golden_members(name);
-    int errors = 0, loads = 0;
-    for (int trial = 0; trial < trials; ++trial) {
-      Members t = golden;
-      Bytes& b = member(t, "model.weights.h5");
-      b[rng() % b.size()] ^= static_cast<uint8_t>(1 + rng() % 255);
-      (load_error(dir, t).empty() ? loads : errors)++;
-    }
-    EXPECT_EQ(errors + loads, trials);
-    EXPECT_GT(errors, 0) << name;
+  member(ms, "model.weights.h5") = mz::testing::read_bytes(
+      std::string(MZ_GOLDEN_DIR) + "/../../fuzz/crafted/shape_bomb.weights.h5");
+  std::string msg = load_error(dir, ms);
+  EXPECT_NE(msg.find("model.weights.h5: dataset \"layers/dense/vars/0\": declares "
+                     "1099511627776 bytes with 1024 stored"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("refusing a likely shape bomb"), std::string::npos) << msg;
+}
+
+// F1/F2 on the whole archive: cuts, byte changes and block edits of every golden .keras file.
+TEST(KerasFileMalformed, ArchiveBattery) {
+  MZ_REQUIRE_KERAS_FILES();
+  TempDir dir;
+  const auto plan = mz::testing::battery_plan({.truncations = 120, .mutations = 100, .blocks = 20});
+  for (const char* name : {"mlp", "cnn", "lstm", "two_input"}) {
+    const Bytes golden = mz::testing::read_bytes(kDir + name + ".keras");
+    auto r = mz::testing::run_battery(
+        str(name, ".keras"), golden,
+        [&](const Bytes& b) { fuzz::load_keras(dir.path().string(), b.data(), b.size()); },
+        {"load_model \"" + dir.file("fuzz.keras") + "\""}, plan, 5);
+    EXPECT_GT(r.errors, r.truncations);
   }
 }
 
-// config.json with bytes changed (names, numbers, brackets): a clear error or a model,
-// never a crash.
-TEST(KerasFileMalformed, MutatedConfigGivesErrorsOrLoads) {
+// F1/F2 on model.weights.h5 inside the archive (re-zipped, so the zip CRC passes and the
+// damage reaches libhdf5): errors name the member; bytes HDF5 never reads may load.
+TEST(KerasFileMalformed, WeightsMemberBattery) {
   MZ_REQUIRE_KERAS_FILES();
   TempDir dir;
-  const char* env = std::getenv("MZ_KERAS_MUTATIONS");
-  const int trials = env ? std::atoi(env) : 40;
-  std::mt19937 rng(11);
-  for (const char* name : {"cnn", "lstm"}) {
+  const auto plan = mz::testing::battery_plan({.truncations = 40, .mutations = 40, .blocks = 8});
+  for (const char* name : {"mlp", "lstm"}) {
     Members ms = golden_members(name);
-    const Bytes config = member(ms, "config.json");
-    const std::string digits = "0123456789-";
-    for (int trial = 0; trial < trials; ++trial) {
-      Bytes& b = member(ms, "config.json");
-      b = config;
-      std::size_t at = rng() % b.size();
-      // Half the changes put a digit or '-' where numbers are likely (shapes, units).
-      b[at] = trial % 2 ? static_cast<uint8_t>(digits[rng() % digits.size()])
-                        : static_cast<uint8_t>(rng() % 256);
-      load_error(dir, ms);  // must return (an error message or "")
+    const Bytes h5 = member(ms, "model.weights.h5");
+    for (std::size_t cut :
+         {std::size_t{0}, std::size_t{8}, std::size_t{100}, h5.size() / 2, h5.size() - 1}) {
+      Members t = ms;
+      member(t, "model.weights.h5") = Bytes(h5.begin(), h5.begin() + cut);
+      std::string msg = load_error(dir, t);
+      EXPECT_NE(msg.find("model.weights.h5"), std::string::npos) << "cut " << cut << ": " << msg;
     }
+    auto r = mz::testing::run_battery(
+        str(name, ".keras model.weights.h5"), h5,
+        [&](const Bytes& b) {
+          member(ms, "model.weights.h5") = b;
+          const Bytes zip = mz::testing::zip_stored(ms);
+          fuzz::load_keras(dir.path().string(), zip.data(), zip.size());
+        },
+        {"load_model \"", ": model.weights.h5"}, plan, 7);
+    EXPECT_GT(r.errors, 0u) << name;
   }
-  SUCCEED();
 }
 
 }  // namespace
