@@ -1,11 +1,14 @@
 // Helpers for the recurrent layer tests: a cell wrapper that hides the fused sequence path (so
-// RNN steps through call()), and a check that two layers with the same weights give the same
-// outputs and gradients.
+// RNN steps through call()), a check that two layers with the same weights give the same
+// outputs and gradients, seeded random inputs, length masks and the Keras config keys.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "mz/core/generator.h"
@@ -78,6 +81,52 @@ inline Tensor length_mask(const std::vector<int64_t>& lengths, int64_t steps) {
   for (int64_t len : lengths)
     for (int64_t t = 0; t < steps; ++t) m.push_back(t < len ? 1 : 0);
   return tensor(m, {static_cast<int64_t>(lengths.size()), steps});
+}
+
+// A `shape` tensor uniform in [-1, 1), drawn from a Generator seeded with `seed`.
+inline Tensor rand(const Shape& shape, uint64_t seed, DType dtype = DType::f32) {
+  Generator gen(seed);
+  return uniform(shape, -1.0, 1.0, {.dtype = dtype}, gen);
+}
+
+// The keys of a config object.
+inline std::set<std::string> config_keys(const Json& config) {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : config.items()) keys.insert(k);
+  return keys;
+}
+
+// The Keras config keys of SimpleRNN, which LSTM and GRU write too, plus `extra` (the keys a
+// layer adds).
+inline std::set<std::string> recurrent_layer_config_keys(
+    std::initializer_list<const char*> extra = {}) {
+  std::set<std::string> keys = {"name",
+                                "trainable",
+                                "dtype",
+                                "return_sequences",
+                                "return_state",
+                                "go_backwards",
+                                "stateful",
+                                "unroll",
+                                "zero_output_for_mask",
+                                "units",
+                                "activation",
+                                "use_bias",
+                                "kernel_initializer",
+                                "recurrent_initializer",
+                                "bias_initializer",
+                                "kernel_regularizer",
+                                "recurrent_regularizer",
+                                "bias_regularizer",
+                                "activity_regularizer",
+                                "kernel_constraint",
+                                "recurrent_constraint",
+                                "bias_constraint",
+                                "dropout",
+                                "recurrent_dropout",
+                                "seed"};
+  keys.insert(extra.begin(), extra.end());
+  return keys;
 }
 
 }  // namespace mz::testing

@@ -16,11 +16,7 @@ namespace L = layers;
 using testing::all_close;
 using testing::expect_layer_conforms;
 using testing::length_mask;
-
-Tensor rand(const Shape& shape, uint64_t seed) {
-  Generator gen(seed);
-  return uniform(shape, -1.0, 1.0, {}, gen);
-}
+using testing::rand;
 
 TEST(Bidirectional, ConformsInEveryMergeMode) {
   const std::vector<Shape> w = {{3, 8}, {2, 8}, {8}, {3, 8}, {2, 8}, {8}};

@@ -2,6 +2,7 @@
 // default activations), the fused whole-sequence path and the config.
 #include "mz/nn/layers/gru_cell.h"
 
+#include "mz/nn/layers/recurrent_options.h"
 #include "mz/ops/activation.h"
 #include "mz/ops/arith.h"
 #include "mz/ops/index.h"
@@ -12,27 +13,6 @@ namespace mz {
 namespace layers {
 namespace {
 
-CellSettings settings_of(int64_t units, const GRUCellOptions& o) {
-  CellSettings s;
-  s.units = units;
-  s.activation = o.activation;
-  s.recurrent_activation = o.recurrent_activation;
-  s.use_bias = o.use_bias;
-  s.kernel_initializer = o.kernel_initializer.get();
-  s.recurrent_initializer = o.recurrent_initializer.get();
-  s.bias_initializer = o.bias_initializer.get();
-  s.kernel_regularizer = o.kernel_regularizer.get();
-  s.recurrent_regularizer = o.recurrent_regularizer.get();
-  s.bias_regularizer = o.bias_regularizer.get();
-  s.kernel_constraint = o.kernel_constraint.get();
-  s.recurrent_constraint = o.recurrent_constraint.get();
-  s.bias_constraint = o.bias_constraint.get();
-  s.dropout = o.dropout;
-  s.recurrent_dropout = o.recurrent_dropout;
-  s.seed = o.seed;
-  return s;
-}
-
 // Row i of the (2, 3 units) bias: 0 is the input bias, 1 the recurrent bias.
 Tensor bias_row(const Tensor& bias, int64_t i) {
   return bias.slice(0, i, i + 1).reshape({bias.shape()[1]});
@@ -41,10 +21,8 @@ Tensor bias_row(const Tensor& bias, int64_t i) {
 }  // namespace
 
 GRUCell::GRUCell(int64_t units, GRUCellOptions options)
-    : DropoutRNNCell("GRUCell", settings_of(units, options), 3,
-                     LayerCommon{.name = std::move(options.name),
-                                 .trainable = options.trainable,
-                                 .dtype = options.dtype}),
+    : DropoutRNNCell("GRUCell", detail::cell_settings(units, options), 3,
+                     detail::with_common_fields<LayerCommon>(options)),
       reset_after_(options.reset_after) {}
 
 void GRUCell::build(const Shape& input_shape) {
@@ -114,9 +92,7 @@ std::optional<SequenceResult> GRUCell::call_sequence(const SequenceCall& call) {
   Tensor rec_bias = bias_ ? bias_row(bias_->value, 1) : Tensor();
   Tensor xg = project_sequence(call, in_bias);
   Tensor packed = gru_sequence(xg, call.states[0], recurrent_kernel_->value, rec_bias,
-                               {.mask = call.mask,
-                                .go_backwards = call.go_backwards,
-                                .zero_output_for_mask = call.zero_output_for_mask});
+                               detail::recurrence_options(call));
   return unpack_sequence(packed, call.sequences.shape()[1], 1, call.return_sequences);
 }
 
@@ -128,34 +104,11 @@ Json GRUCell::config() const {
 }
 
 GRUCellOptions GRUCell::options_from_config(const Json& config, const std::string& who) {
-  CellSettings s = detail::read_cell_settings(config, who, true);
-  LayerCommon common = layer_common_from_config(config, who);
-  return {.activation = s.activation,
-          .recurrent_activation = s.recurrent_activation,
-          .use_bias = s.use_bias,
-          .kernel_initializer = s.kernel_initializer,
-          .recurrent_initializer = s.recurrent_initializer,
-          .bias_initializer = s.bias_initializer,
-          .kernel_regularizer = s.kernel_regularizer,
-          .recurrent_regularizer = s.recurrent_regularizer,
-          .bias_regularizer = s.bias_regularizer,
-          .kernel_constraint = s.kernel_constraint,
-          .recurrent_constraint = s.recurrent_constraint,
-          .bias_constraint = s.bias_constraint,
-          .dropout = s.dropout,
-          .recurrent_dropout = s.recurrent_dropout,
-          .reset_after = config_get(config, "reset_after", true, who),
-          .seed = s.seed,
-          .name = common.name,
-          .trainable = common.trainable,
-          .dtype = common.dtype};
+  return detail::cell_options_from_config<GRUCellOptions>(config, who);
 }
 
 std::shared_ptr<GRUCell> GRUCell::from_config(const Json& config) {
-  const std::string who = "GRUCell.from_config";
-  GRUCellOptions options = options_from_config(config, who);
-  return std::make_shared<GRUCell>(config_get<int64_t>(config, "units", 0, who),
-                                   std::move(options));
+  return detail::cell_from_config<GRUCell>(config, "GRUCell.from_config");
 }
 
 }  // namespace layers

@@ -2,8 +2,6 @@
 // path against the step-by-step cell, initial states, masking, stateful carry-over, dropout.
 #include "mz/nn/layers/gru.h"
 
-#include <set>
-
 #include "layer_conformance.h"
 #include "rnn_testing.h"
 
@@ -15,12 +13,8 @@ using testing::all_close;
 using testing::expect_layer_conforms;
 using testing::expect_same_outputs_and_grads;
 using testing::length_mask;
+using testing::rand;
 using testing::Stepped;
-
-Tensor rand(const Shape& shape, uint64_t seed, DType dtype = DType::f32) {
-  Generator gen(seed);
-  return uniform(shape, -1.0, 1.0, {.dtype = dtype}, gen);
-}
 
 TEST(GRU, Conforms) {
   const std::vector<Shape> w = {{4, 6}, {2, 6}, {2, 6}};
@@ -40,36 +34,8 @@ TEST(GRU, Conforms) {
 
 TEST(GRU, ConfigHasKerasKeys) {
   Json c = L::GRU(4).config();
-  std::set<std::string> keys;
-  for (const auto& [k, v] : c.items()) keys.insert(k);
-  const std::set<std::string> keras = {"name",
-                                       "trainable",
-                                       "dtype",
-                                       "return_sequences",
-                                       "return_state",
-                                       "go_backwards",
-                                       "stateful",
-                                       "unroll",
-                                       "zero_output_for_mask",
-                                       "units",
-                                       "activation",
-                                       "recurrent_activation",
-                                       "use_bias",
-                                       "kernel_initializer",
-                                       "recurrent_initializer",
-                                       "bias_initializer",
-                                       "kernel_regularizer",
-                                       "recurrent_regularizer",
-                                       "bias_regularizer",
-                                       "activity_regularizer",
-                                       "kernel_constraint",
-                                       "recurrent_constraint",
-                                       "bias_constraint",
-                                       "dropout",
-                                       "recurrent_dropout",
-                                       "reset_after",
-                                       "seed"};
-  EXPECT_EQ(keys, keras);
+  EXPECT_EQ(testing::config_keys(c),
+            testing::recurrent_layer_config_keys({"recurrent_activation", "reset_after"}));
   EXPECT_EQ(c["reset_after"], true);
 }
 

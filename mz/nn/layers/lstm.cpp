@@ -1,85 +1,22 @@
 // LSTM: options split between its LSTMCell and RNN, and the Keras config read back.
 #include "mz/nn/layers/lstm.h"
 
+#include "mz/nn/layers/recurrent_options.h"
+
 namespace mz {
 namespace layers {
-namespace {
-
-std::shared_ptr<LSTMCell> make_cell(int64_t units, const LSTMOptions& o) {
-  return std::make_shared<LSTMCell>(
-      units, LSTMCellOptions{.activation = o.activation,
-                             .recurrent_activation = o.recurrent_activation,
-                             .use_bias = o.use_bias,
-                             .kernel_initializer = o.kernel_initializer,
-                             .recurrent_initializer = o.recurrent_initializer,
-                             .bias_initializer = o.bias_initializer,
-                             .unit_forget_bias = o.unit_forget_bias,
-                             .kernel_regularizer = o.kernel_regularizer,
-                             .recurrent_regularizer = o.recurrent_regularizer,
-                             .bias_regularizer = o.bias_regularizer,
-                             .kernel_constraint = o.kernel_constraint,
-                             .recurrent_constraint = o.recurrent_constraint,
-                             .bias_constraint = o.bias_constraint,
-                             .dropout = o.dropout,
-                             .recurrent_dropout = o.recurrent_dropout,
-                             .seed = o.seed,
-                             .name = "lstm_cell",
-                             .trainable = o.trainable,
-                             .dtype = o.dtype});
-}
-
-RNNOptions rnn_options(const LSTMOptions& o) {
-  return {.return_sequences = o.return_sequences,
-          .return_state = o.return_state,
-          .go_backwards = o.go_backwards,
-          .stateful = o.stateful,
-          .unroll = o.unroll,
-          .zero_output_for_mask = o.zero_output_for_mask,
-          .name = o.name,
-          .trainable = o.trainable,
-          .dtype = o.dtype};
-}
-
-}  // namespace
 
 LSTM::LSTM(int64_t units, LSTMOptions options)
-    : RNN("LSTM", make_cell(units, options), rnn_options(options)) {
+    : RNN("LSTM",
+          std::make_shared<LSTMCell>(
+              units, detail::cell_options_of<LSTMCellOptions>(options, "lstm_cell")),
+          detail::rnn_options_of(options)) {
   activity_regularizer_ = options.activity_regularizer.get();
 }
 
 std::shared_ptr<LSTM> LSTM::from_config(const Json& config) {
-  const std::string who = "LSTM.from_config";
-  LSTMCellOptions c = LSTMCell::options_from_config(config, who);
-  RNNOptions r = options_from_config(config, who);
-  auto get = [&](const char* key) { return config.contains(key) ? config[key] : Json(nullptr); };
-  return std::make_shared<LSTM>(
-      config_get<int64_t>(config, "units", 0, who),
-      LSTMOptions{.activation = c.activation,
-                  .recurrent_activation = c.recurrent_activation,
-                  .use_bias = c.use_bias,
-                  .kernel_initializer = c.kernel_initializer,
-                  .recurrent_initializer = c.recurrent_initializer,
-                  .bias_initializer = c.bias_initializer,
-                  .unit_forget_bias = c.unit_forget_bias,
-                  .kernel_regularizer = c.kernel_regularizer,
-                  .recurrent_regularizer = c.recurrent_regularizer,
-                  .bias_regularizer = c.bias_regularizer,
-                  .activity_regularizer = regularizer_from_config(get("activity_regularizer")),
-                  .kernel_constraint = c.kernel_constraint,
-                  .recurrent_constraint = c.recurrent_constraint,
-                  .bias_constraint = c.bias_constraint,
-                  .dropout = c.dropout,
-                  .recurrent_dropout = c.recurrent_dropout,
-                  .seed = c.seed,
-                  .return_sequences = r.return_sequences,
-                  .return_state = r.return_state,
-                  .go_backwards = r.go_backwards,
-                  .stateful = r.stateful,
-                  .unroll = r.unroll,
-                  .zero_output_for_mask = r.zero_output_for_mask,
-                  .name = c.name,
-                  .trainable = c.trainable,
-                  .dtype = c.dtype});
+  return detail::layer_from_config<LSTM, LSTMOptions, LSTMCell>(config, "LSTM.from_config",
+                                                                &options_from_config);
 }
 
 }  // namespace layers

@@ -2,6 +2,7 @@
 // kernel for Keras's default activations), the fused whole-sequence path and the config.
 #include "mz/nn/layers/lstm_cell.h"
 
+#include "mz/nn/layers/recurrent_options.h"
 #include "mz/ops/activation.h"
 #include "mz/ops/arith.h"
 #include "mz/ops/creation.h"
@@ -36,34 +37,11 @@ Tensor row(const Tensor& t, int64_t i) {
   return t.slice(0, i, i + 1).reshape({t.shape()[1], t.shape()[2]});
 }
 
-CellSettings settings_of(int64_t units, const LSTMCellOptions& o) {
-  CellSettings s;
-  s.units = units;
-  s.activation = o.activation;
-  s.recurrent_activation = o.recurrent_activation;
-  s.use_bias = o.use_bias;
-  s.kernel_initializer = o.kernel_initializer.get();
-  s.recurrent_initializer = o.recurrent_initializer.get();
-  s.bias_initializer = o.bias_initializer.get();
-  s.kernel_regularizer = o.kernel_regularizer.get();
-  s.recurrent_regularizer = o.recurrent_regularizer.get();
-  s.bias_regularizer = o.bias_regularizer.get();
-  s.kernel_constraint = o.kernel_constraint.get();
-  s.recurrent_constraint = o.recurrent_constraint.get();
-  s.bias_constraint = o.bias_constraint.get();
-  s.dropout = o.dropout;
-  s.recurrent_dropout = o.recurrent_dropout;
-  s.seed = o.seed;
-  return s;
-}
-
 }  // namespace
 
 LSTMCell::LSTMCell(int64_t units, LSTMCellOptions options)
-    : DropoutRNNCell("LSTMCell", settings_of(units, options), 4,
-                     LayerCommon{.name = std::move(options.name),
-                                 .trainable = options.trainable,
-                                 .dtype = options.dtype}),
+    : DropoutRNNCell("LSTMCell", detail::cell_settings(units, options), 4,
+                     detail::with_common_fields<LayerCommon>(options)),
       unit_forget_bias_(options.unit_forget_bias) {}
 
 void LSTMCell::build(const Shape& input_shape) {
@@ -113,9 +91,7 @@ std::optional<SequenceResult> LSTMCell::call_sequence(const SequenceCall& call) 
   if (!default_activations() || recurrent_dropout_active(call.training)) return std::nullopt;
   Tensor xg = project_sequence(call, bias_ ? bias_->value : Tensor());
   Tensor packed = lstm_sequence(xg, call.states[0], call.states[1], recurrent_kernel_->value,
-                                {.mask = call.mask,
-                                 .go_backwards = call.go_backwards,
-                                 .zero_output_for_mask = call.zero_output_for_mask});
+                                detail::recurrence_options(call));
   return unpack_sequence(packed, call.sequences.shape()[1], 2, call.return_sequences);
 }
 
@@ -127,34 +103,11 @@ Json LSTMCell::config() const {
 }
 
 LSTMCellOptions LSTMCell::options_from_config(const Json& config, const std::string& who) {
-  CellSettings s = detail::read_cell_settings(config, who, true);
-  LayerCommon common = layer_common_from_config(config, who);
-  return {.activation = s.activation,
-          .recurrent_activation = s.recurrent_activation,
-          .use_bias = s.use_bias,
-          .kernel_initializer = s.kernel_initializer,
-          .recurrent_initializer = s.recurrent_initializer,
-          .bias_initializer = s.bias_initializer,
-          .unit_forget_bias = config_get(config, "unit_forget_bias", true, who),
-          .kernel_regularizer = s.kernel_regularizer,
-          .recurrent_regularizer = s.recurrent_regularizer,
-          .bias_regularizer = s.bias_regularizer,
-          .kernel_constraint = s.kernel_constraint,
-          .recurrent_constraint = s.recurrent_constraint,
-          .bias_constraint = s.bias_constraint,
-          .dropout = s.dropout,
-          .recurrent_dropout = s.recurrent_dropout,
-          .seed = s.seed,
-          .name = common.name,
-          .trainable = common.trainable,
-          .dtype = common.dtype};
+  return detail::cell_options_from_config<LSTMCellOptions>(config, who);
 }
 
 std::shared_ptr<LSTMCell> LSTMCell::from_config(const Json& config) {
-  const std::string who = "LSTMCell.from_config";
-  LSTMCellOptions options = options_from_config(config, who);
-  return std::make_shared<LSTMCell>(config_get<int64_t>(config, "units", 0, who),
-                                    std::move(options));
+  return detail::cell_from_config<LSTMCell>(config, "LSTMCell.from_config");
 }
 
 }  // namespace layers

@@ -3,8 +3,6 @@
 // dropout and the error messages.
 #include "mz/nn/layers/lstm.h"
 
-#include <set>
-
 #include "layer_conformance.h"
 #include "mz/nn/layers/embedding.h"
 #include "mz/nn/layers/input_layer.h"
@@ -20,12 +18,8 @@ using testing::all_close;
 using testing::expect_layer_conforms;
 using testing::expect_same_outputs_and_grads;
 using testing::length_mask;
+using testing::rand;
 using testing::Stepped;
-
-Tensor rand(const Shape& shape, uint64_t seed, DType dtype = DType::f32) {
-  Generator gen(seed);
-  return uniform(shape, -1.0, 1.0, {.dtype = dtype}, gen);
-}
 
 TEST(LSTM, Conforms) {
   const std::vector<Shape> w = {{4, 8}, {2, 8}, {8}};
@@ -73,36 +67,8 @@ TEST(LSTM, KerasWeightsAndDefaults) {
 
 TEST(LSTM, ConfigHasKerasKeys) {
   Json c = L::LSTM(4, {.name = "enc"}).config();
-  std::set<std::string> keys;
-  for (const auto& [k, v] : c.items()) keys.insert(k);
-  const std::set<std::string> keras = {"name",
-                                       "trainable",
-                                       "dtype",
-                                       "return_sequences",
-                                       "return_state",
-                                       "go_backwards",
-                                       "stateful",
-                                       "unroll",
-                                       "zero_output_for_mask",
-                                       "units",
-                                       "activation",
-                                       "recurrent_activation",
-                                       "use_bias",
-                                       "kernel_initializer",
-                                       "recurrent_initializer",
-                                       "bias_initializer",
-                                       "unit_forget_bias",
-                                       "kernel_regularizer",
-                                       "recurrent_regularizer",
-                                       "bias_regularizer",
-                                       "activity_regularizer",
-                                       "kernel_constraint",
-                                       "recurrent_constraint",
-                                       "bias_constraint",
-                                       "dropout",
-                                       "recurrent_dropout",
-                                       "seed"};
-  EXPECT_EQ(keys, keras);
+  EXPECT_EQ(testing::config_keys(c),
+            testing::recurrent_layer_config_keys({"recurrent_activation", "unit_forget_bias"}));
   EXPECT_EQ(c["recurrent_initializer"]["class_name"], "Orthogonal");
   // A Keras 2 style config (hard_sigmoid, implementation) loads.
   c["recurrent_activation"] = "hard_sigmoid";

@@ -17,11 +17,7 @@ using testing::all_close;
 using testing::expect_layer_conforms;
 using testing::grad_ok;
 using testing::length_mask;
-
-Tensor rand(const Shape& shape, uint64_t seed, DType dtype = DType::f32) {
-  Generator gen(seed);
-  return uniform(shape, -1.0, 1.0, {.dtype = dtype}, gen);
-}
+using testing::rand;
 
 // Keras's documented example: output = x @ kernel + h @ recurrent_kernel, one state.
 class MinimalRNNCell : public L::RNNCell {

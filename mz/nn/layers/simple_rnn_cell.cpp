@@ -1,6 +1,7 @@
 // SimpleRNNCell: weights, one step in ops, the fused whole-sequence path and the config.
 #include "mz/nn/layers/simple_rnn_cell.h"
 
+#include "mz/nn/layers/recurrent_options.h"
 #include "mz/ops/activation.h"
 #include "mz/ops/arith.h"
 #include "mz/ops/linalg.h"
@@ -9,26 +10,6 @@
 namespace mz {
 namespace layers {
 namespace {
-
-CellSettings settings_of(int64_t units, const SimpleRNNCellOptions& o) {
-  CellSettings s;
-  s.units = units;
-  s.activation = o.activation;
-  s.use_bias = o.use_bias;
-  s.kernel_initializer = o.kernel_initializer.get();
-  s.recurrent_initializer = o.recurrent_initializer.get();
-  s.bias_initializer = o.bias_initializer.get();
-  s.kernel_regularizer = o.kernel_regularizer.get();
-  s.recurrent_regularizer = o.recurrent_regularizer.get();
-  s.bias_regularizer = o.bias_regularizer.get();
-  s.kernel_constraint = o.kernel_constraint.get();
-  s.recurrent_constraint = o.recurrent_constraint.get();
-  s.bias_constraint = o.bias_constraint.get();
-  s.dropout = o.dropout;
-  s.recurrent_dropout = o.recurrent_dropout;
-  s.seed = o.seed;
-  return s;
-}
 
 // The activations simple_rnn_sequence runs fused, by Keras name.
 bool fused_act(const std::string& name, Act* act) {
@@ -42,10 +23,8 @@ bool fused_act(const std::string& name, Act* act) {
 }  // namespace
 
 SimpleRNNCell::SimpleRNNCell(int64_t units, SimpleRNNCellOptions options)
-    : DropoutRNNCell("SimpleRNNCell", settings_of(units, options), 1,
-                     LayerCommon{.name = std::move(options.name),
-                                 .trainable = options.trainable,
-                                 .dtype = options.dtype}) {}
+    : DropoutRNNCell("SimpleRNNCell", detail::cell_settings(units, options), 1,
+                     detail::with_common_fields<LayerCommon>(options)) {}
 
 void SimpleRNNCell::build(const Shape& input_shape) {
   build_kernels(input_shape);
@@ -73,40 +52,17 @@ std::optional<SequenceResult> SimpleRNNCell::call_sequence(const SequenceCall& c
     return std::nullopt;
   Tensor xg = project_sequence(call, bias_ ? bias_->value : Tensor());
   Tensor packed = simple_rnn_sequence(xg, call.states[0], recurrent_kernel_->value, act,
-                                      {.mask = call.mask,
-                                       .go_backwards = call.go_backwards,
-                                       .zero_output_for_mask = call.zero_output_for_mask});
+                                      detail::recurrence_options(call));
   return unpack_sequence(packed, call.sequences.shape()[1], 1, call.return_sequences);
 }
 
 SimpleRNNCellOptions SimpleRNNCell::options_from_config(const Json& config,
                                                         const std::string& who) {
-  CellSettings s = detail::read_cell_settings(config, who, false);
-  LayerCommon common = layer_common_from_config(config, who);
-  return {.activation = s.activation,
-          .use_bias = s.use_bias,
-          .kernel_initializer = s.kernel_initializer,
-          .recurrent_initializer = s.recurrent_initializer,
-          .bias_initializer = s.bias_initializer,
-          .kernel_regularizer = s.kernel_regularizer,
-          .recurrent_regularizer = s.recurrent_regularizer,
-          .bias_regularizer = s.bias_regularizer,
-          .kernel_constraint = s.kernel_constraint,
-          .recurrent_constraint = s.recurrent_constraint,
-          .bias_constraint = s.bias_constraint,
-          .dropout = s.dropout,
-          .recurrent_dropout = s.recurrent_dropout,
-          .seed = s.seed,
-          .name = common.name,
-          .trainable = common.trainable,
-          .dtype = common.dtype};
+  return detail::cell_options_from_config<SimpleRNNCellOptions>(config, who);
 }
 
 std::shared_ptr<SimpleRNNCell> SimpleRNNCell::from_config(const Json& config) {
-  const std::string who = "SimpleRNNCell.from_config";
-  SimpleRNNCellOptions options = options_from_config(config, who);
-  return std::make_shared<SimpleRNNCell>(config_get<int64_t>(config, "units", 0, who),
-                                         std::move(options));
+  return detail::cell_from_config<SimpleRNNCell>(config, "SimpleRNNCell.from_config");
 }
 
 }  // namespace layers

@@ -2,8 +2,6 @@
 // activation) against the step-by-step cell, and a hand-computed sequence.
 #include "mz/nn/layers/simple_rnn.h"
 
-#include <set>
-
 #include "layer_conformance.h"
 #include "rnn_testing.h"
 
@@ -15,12 +13,8 @@ using testing::all_close;
 using testing::expect_layer_conforms;
 using testing::expect_same_outputs_and_grads;
 using testing::length_mask;
+using testing::rand;
 using testing::Stepped;
-
-Tensor rand(const Shape& shape, uint64_t seed, DType dtype = DType::f32) {
-  Generator gen(seed);
-  return uniform(shape, -1.0, 1.0, {.dtype = dtype}, gen);
-}
 
 TEST(SimpleRNN, Conforms) {
   const std::vector<Shape> w = {{5, 3}, {3, 3}, {3}};
@@ -50,34 +44,7 @@ TEST(SimpleRNN, ComputesTheRecurrenceByHand) {
 
 TEST(SimpleRNN, ConfigHasKerasKeys) {
   Json c = L::SimpleRNN(4).config();
-  std::set<std::string> keys;
-  for (const auto& [k, v] : c.items()) keys.insert(k);
-  const std::set<std::string> keras = {"name",
-                                       "trainable",
-                                       "dtype",
-                                       "return_sequences",
-                                       "return_state",
-                                       "go_backwards",
-                                       "stateful",
-                                       "unroll",
-                                       "zero_output_for_mask",
-                                       "units",
-                                       "activation",
-                                       "use_bias",
-                                       "kernel_initializer",
-                                       "recurrent_initializer",
-                                       "bias_initializer",
-                                       "kernel_regularizer",
-                                       "recurrent_regularizer",
-                                       "bias_regularizer",
-                                       "activity_regularizer",
-                                       "kernel_constraint",
-                                       "recurrent_constraint",
-                                       "bias_constraint",
-                                       "dropout",
-                                       "recurrent_dropout",
-                                       "seed"};
-  EXPECT_EQ(keys, keras);
+  EXPECT_EQ(testing::config_keys(c), testing::recurrent_layer_config_keys());
 }
 
 TEST(SimpleRNN, FusedPathMatchesTheSteppedCell) {
