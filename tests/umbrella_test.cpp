@@ -32,6 +32,8 @@ const std::set<std::string> kInternal = {
     "mz/io/h5_weights.h",       "mz/classic/classic_testing.h",
     "mz/classic/linalg.h",      "mz/classic/svg.h",
     "mz/classic/neurolab/golden_testing.h", "mz/classic/neurolab/hopfield_sim.h",
+    "mz/nn/layers/recurrent_options.h",    "mz/nn/layers/attention_common.h",
+    "mz/nn/layers/normalization_common.h", "mz/nn/layers/dropout_args.h",
 };
 
 TEST(Umbrella, IncludesEveryPublicHeader) {
