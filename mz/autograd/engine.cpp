@@ -1,5 +1,11 @@
 // backward(): a topological sweep over the recorded nodes, accumulating gradients.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory_resource>
+#include <span>
 #include <unordered_map>
+#include <vector>
 
 #include "mz/autograd/node.h"
 #include "mz/ops/arith.h"
@@ -39,11 +45,13 @@ void record(const char* name, Tensor& output, std::vector<Tensor> inputs, Backwa
 
 namespace {
 
-// Reverse postorder of the nodes reachable from root (iterative: graphs can be deep).
-std::vector<Node*> topological_order(Node* root) {
-  std::vector<Node*> order;
-  std::unordered_map<Node*, bool> visited;
-  std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
+// Reverse postorder of the nodes reachable from root (iterative: graphs can be deep), its
+// bookkeeping in `arena`.
+std::pmr::vector<Node*> topological_order(Node* root, std::pmr::memory_resource* arena) {
+  std::pmr::vector<Node*> order(arena);
+  std::pmr::unordered_map<Node*, bool> visited(arena);
+  std::pmr::vector<std::pair<Node*, std::size_t>> stack(arena);
+  stack.emplace_back(root, 0);
   visited[root] = true;
   while (!stack.empty()) {
     auto& [node, next] = stack.back();
@@ -58,7 +66,8 @@ std::vector<Node*> topological_order(Node* root) {
       stack.pop_back();
     }
   }
-  return {order.rbegin(), order.rend()};
+  std::reverse(order.begin(), order.end());
+  return order;
 }
 
 // Adds g into slot (which may be undefined); a fresh buffer is kept so later in-place sums
@@ -75,7 +84,7 @@ thread_local LeafReadyHook t_leaf_ready;  // set_leaf_ready_hook's, per thread
 
 // How many nodes of `order` take each leaf that needs a gradient: its gradient is final once
 // that many have run.
-std::unordered_map<const TensorImpl*, int> leaf_uses(const std::vector<Node*>& order) {
+std::unordered_map<const TensorImpl*, int> leaf_uses(std::span<Node* const> order) {
   std::unordered_map<const TensorImpl*, int> uses;
   for (const Node* node : order)
     for (std::size_t i = 0; i < node->inputs.size(); ++i)
@@ -122,9 +131,13 @@ void backward(const Tensor& root, const Tensor& grad) {
     if (t_leaf_ready) t_leaf_ready(root);
     return;
   }
-  std::unordered_map<Node*, Tensor> grads;
+  // The sweep's maps and vectors live in a stack buffer (no malloc for graphs of a few hundred
+  // nodes; larger ones spill to the heap).
+  std::array<std::byte, 16384> scratch;
+  std::pmr::monotonic_buffer_resource arena(scratch.data(), scratch.size());
+  std::pmr::unordered_map<Node*, Tensor> grads(&arena);
   grads[root.grad_fn().get()] = seed;
-  const std::vector<Node*> order = topological_order(root.grad_fn().get());
+  const std::pmr::vector<Node*> order = topological_order(root.grad_fn().get(), &arena);
   std::unordered_map<const TensorImpl*, int> uses;  // only with a hook: see leaf_uses
   const bool hook = static_cast<bool>(t_leaf_ready);
   if (hook) uses = leaf_uses(order);
