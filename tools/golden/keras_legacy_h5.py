@@ -23,25 +23,10 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
+from keras_models import check_merezha, make_saver, save_standard_models  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "golden", "keras_legacy_h5")
-
-
-def save(name, model, xs, y_train, loss, optimizer):
-    model.compile(optimizer=optimizer, loss=loss)
-    model.fit(xs if len(xs) > 1 else xs[0], y_train, batch_size=4, epochs=1, verbose=0,
-              shuffle=False)
-    pred = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
-    model.save(os.path.join(OUT, name + ".h5"))
-    if len(xs) == 1:
-        np.save(os.path.join(OUT, name + "_x.npy"), xs[0].astype(np.float32))
-    else:
-        for i, x in enumerate(xs):
-            np.save(os.path.join(OUT, f"{name}_x{i}.npy"), x.astype(np.float32))
-    np.save(os.path.join(OUT, name + "_y.npy"), np.asarray(pred, np.float32))
-    np.save(os.path.join(OUT, name + "_ytrain.npy"), np.asarray(y_train, np.float32))
-    model.train_on_batch(xs if len(xs) > 1 else xs[0], y_train)
-    nxt = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
-    np.save(os.path.join(OUT, name + "_ynext.npy"), np.asarray(nxt, np.float32))
+save = make_saver(OUT, ".h5")
 
 
 def init(name):
@@ -98,44 +83,7 @@ def main():
     keras.utils.set_random_seed(11)
     rng = np.random.default_rng(11)
 
-    # Sequential MLP, Adam.
-    x = rng.standard_normal((8, 6)).astype(np.float32)
-    y = rng.standard_normal((8, 3)).astype(np.float32)
-    mlp = keras.Sequential([keras.Input((6,)), layers.Dense(5, activation="relu"),
-                            layers.Dense(3)])
-    save("mlp", mlp, [x], y, "mse", keras.optimizers.Adam(1e-2))
-
-    # Small CNN: Conv2D, BatchNormalization, MaxPooling2D, Flatten, Dense; SGD with momentum.
-    x = rng.standard_normal((8, 6, 6, 2)).astype(np.float32)
-    y = rng.integers(0, 3, size=(8,)).astype(np.float32)
-    cnn = keras.Sequential([keras.Input((6, 6, 2)), layers.Conv2D(3, 3, padding="same"),
-                            layers.BatchNormalization(), layers.Activation("relu"),
-                            layers.MaxPooling2D(2), layers.Flatten(),
-                            layers.Dense(3, activation="softmax")])
-    save("cnn", cnn, [x], y, "sparse_categorical_crossentropy",
-         keras.optimizers.SGD(0.05, momentum=0.9))
-
-    # Functional LSTM regressor, RMSprop.
-    x = rng.standard_normal((8, 5, 3)).astype(np.float32)
-    y = rng.standard_normal((8, 1)).astype(np.float32)
-    inp = keras.Input((5, 3))
-    h = layers.LSTM(4)(inp)
-    out = layers.Dense(1)(h)
-    lstm = keras.Model(inp, out)
-    save("lstm", lstm, [x], y, "mse", keras.optimizers.RMSprop(1e-2))
-
-    # Two-input functional model: two Dense branches, Concatenate, Dense; Adam.
-    x0 = rng.standard_normal((8, 4)).astype(np.float32)
-    x1 = rng.standard_normal((8, 3)).astype(np.float32)
-    y = rng.standard_normal((8, 2)).astype(np.float32)
-    a = keras.Input((4,), name="a")
-    b = keras.Input((3,), name="b")
-    ha = layers.Dense(5, activation="tanh", name="branch_a")(a)
-    hb = layers.Dense(5, activation="relu", name="branch_b")(b)
-    m = layers.Concatenate()([ha, hb])
-    out = layers.Dense(2, name="head")(m)
-    two = keras.Model([a, b], out)
-    save("two_branch", two, [x0, x1], y, "mse", keras.optimizers.Adam(1e-2))
+    save_standard_models(save, rng, "two_branch")
 
     # tf.keras 2 layout: a Sequential MLP whose first layer carries batch_input_shape.
     x = rng.standard_normal((8, 6)).astype(np.float32)
@@ -196,24 +144,7 @@ def main():
         os.remove(os.path.join(OUT, "unsupported" + suffix))
 
 
-def check_merezha(paths):
-    worst = 0.0
-    for p in paths:
-        model = keras.saving.load_model(p)
-        stem = p[: -len(".h5")]
-        if os.path.exists(stem + "_x0.npy"):
-            x = [np.load(stem + "_x0.npy"), np.load(stem + "_x1.npy")]
-        else:
-            x = np.load(stem + "_x.npy")
-        want = np.load(stem + "_y.npy")
-        got = model.predict(x, verbose=0)
-        err = float(np.max(np.abs(got - want) / (1e-6 + np.abs(want))))
-        worst = max(worst, err)
-        print(f"{p}: Keras {keras.__version__} loads it; max rel diff vs merezha {err:.3g}")
-    return worst
-
-
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--check-merezha":
-        sys.exit(0 if check_merezha(sys.argv[2:]) <= 1e-5 else 1)
+        sys.exit(0 if check_merezha(sys.argv[2:], ".h5") <= 1e-5 else 1)
     main()

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "mz/nn/layers/dropout_args.h"
 #include "mz/ops/arith.h"
 #include "mz/ops/random.h"
 
@@ -16,34 +17,14 @@ AlphaDropout::AlphaDropout(double rate, AlphaDropoutOptions options)
       rate_(rate),
       noise_shape_(std::move(options.noise_shape)),
       seed_(options.seed) {
-  if (!(rate_ >= 0.0 && rate_ < 1.0))
-    throw ValueError(
-        str(who(), ": rate must be in [0, 1): expected 0 <= rate < 1, got ", rate_, "."));
-  for (int64_t d : noise_shape_)
-    if (d == 0 || d < -1)
-      throw ValueError(str(who(), ": noise_shape dimensions must be positive or -1 (None): got ",
-                           Shape(noise_shape_), "."));
+  check_dropout_args(rate_, noise_shape_, who());
   supports_masking_ = true;
   if (seed_) generator_.emplace(static_cast<uint64_t>(*seed_));
 }
 
 Tensor AlphaDropout::call(const Tensor& x, bool training) {
   if (!training || rate_ == 0.0) return x;
-  Shape mask_shape = x.shape();
-  if (!noise_shape_.empty()) {
-    if (static_cast<int>(noise_shape_.size()) != x.rank())
-      throw ShapeError(str(who(), ": noise_shape must have the input's rank: expected ", x.rank(),
-                           " dimensions, got ", Shape(noise_shape_), " for input ", x.shape(),
-                           "."));
-    for (int i = 0; i < x.rank(); ++i) {
-      mask_shape[i] = noise_shape_[i] == -1 ? x.shape()[i] : noise_shape_[i];
-      if (mask_shape[i] != 1 && mask_shape[i] != x.shape()[i])
-        throw ShapeError(str(who(),
-                             ": noise_shape does not broadcast to the input: expected each "
-                             "dimension 1, -1 or the input's, got ",
-                             Shape(noise_shape_), " for input ", x.shape(), "."));
-    }
-  }
+  const Shape mask_shape = dropout_mask_shape(noise_shape_, x, who());
   // SELU's constants, as Keras spells them.
   const double alpha = 1.6732632423543772848170429916717;
   const double scale = 1.0507009873554804934193349852946;
@@ -58,39 +39,18 @@ Tensor AlphaDropout::call(const Tensor& x, bool training) {
 
 Json AlphaDropout::config() const {
   Json c = Layer::config();
-  c["rate"] = rate_;
-  c["seed"] = seed_ ? Json(*seed_) : Json(nullptr);
-  if (noise_shape_.empty()) {
-    c["noise_shape"] = nullptr;
-  } else {
-    Json ns = Json::array();
-    for (int64_t d : noise_shape_) ns.push_back(d < 0 ? Json(nullptr) : Json(d));
-    c["noise_shape"] = ns;
-  }
+  write_dropout_config(rate_, seed_, noise_shape_, c);
   return c;
 }
 
 std::shared_ptr<AlphaDropout> AlphaDropout::from_config(const Json& config) {
-  const std::string who = "AlphaDropout.from_config";
-  if (!config.is_object() || !config.contains("rate"))
-    throw ValueError(str(who, ": config needs \"rate\", got ", config.dump(), "."));
-  LayerCommon common = layer_common_from_config(config, who);
-  AlphaDropoutOptions options{
-      .name = common.name, .trainable = common.trainable, .dtype = common.dtype};
-  if (config.contains("seed") && !config["seed"].is_null())
-    options.seed = config_get<int64_t>(config, "seed", 0, who);
-  if (config.contains("noise_shape") && !config["noise_shape"].is_null()) {
-    const Json& ns = config["noise_shape"];
-    if (!ns.is_array())
-      throw ValueError(str(who, ": config \"noise_shape\": expected a list, got ", ns.dump(), "."));
-    for (const Json& d : ns) {
-      if (!d.is_null() && !d.is_number_integer())
-        throw ValueError(
-            str(who, ": config \"noise_shape\": expected integers or null, got ", ns.dump(), "."));
-      options.noise_shape.push_back(d.is_null() ? -1 : d.get<int64_t>());
-    }
-  }
-  return std::make_shared<AlphaDropout>(config_get(config, "rate", 0.0, who), std::move(options));
+  DropoutConfig d = read_dropout_config(config, "AlphaDropout.from_config");
+  return std::make_shared<AlphaDropout>(d.rate,
+                                        AlphaDropoutOptions{.noise_shape = std::move(d.noise_shape),
+                                                            .seed = d.seed,
+                                                            .name = d.common.name,
+                                                            .trainable = d.common.trainable,
+                                                            .dtype = d.common.dtype});
 }
 
 }  // namespace mz::layers

@@ -3,35 +3,14 @@
 #include "mz/nn/layers/attention.h"
 
 #include "mz/nn/initializers.h"
+#include "mz/nn/layers/attention_common.h"
 #include "mz/ops/ops.h"
 
 namespace mz::layers {
-namespace {
-
-// A shape as Keras prints it, unknown dimensions as None: (None, 2, 4).
-std::string shape_text(const Shape& s) {
-  std::string out = "(";
-  for (int i = 0; i < s.rank(); ++i)
-    out += str(i ? ", " : "", s[i] < 0 ? std::string("None") : std::to_string(s[i]));
-  return out + (s.rank() == 1 ? ",)" : ")");
-}
-
-bool differ(int64_t a, int64_t b) { return a >= 0 && b >= 0 && a != b; }
-
-// A 0/1 mask of any dtype as 0.0/1.0 in `dtype` (nonzero is true, as Keras's cast to bool).
-Tensor float_mask(const Tensor& mask, DType dtype) {
-  return cast(ne(cast(mask, dtype), scalar(0.0, {.dtype = dtype, .device = mask.device()})), dtype);
-}
-
-// (1, tq, tv): 1 where i >= j (query step i may see value step j), else 0.
-Tensor causal_mask(int64_t tq, int64_t tv, DType dtype, Device device) {
-  std::vector<double> v(static_cast<std::size_t>(tq * tv));
-  for (int64_t i = 0; i < tq; ++i)
-    for (int64_t j = 0; j < tv; ++j) v[static_cast<std::size_t>(i * tv + j)] = i >= j ? 1.0 : 0.0;
-  return tensor(v, {1, tq, tv}, {.dtype = dtype, .device = device});
-}
-
-}  // namespace
+using detail::attention_shape_text;
+using detail::causal_mask;
+using detail::dims_differ;
+using detail::float_mask;
 
 Attention::Attention(AttentionOptions options) : Attention("Attention", std::move(options)) {}
 
@@ -55,33 +34,30 @@ Attention::Attention(std::string class_name, AttentionOptions options)
 
 void Attention::validate_shapes(const std::vector<Shape>& shapes) const {
   if (shapes.size() < 2 || shapes.size() > 3)
-    throw ValueError(str(who(),
-                         ": takes a list of inputs [query, value] or [query, value, key]: "
-                         "expected 2 or 3 inputs, got ",
-                         shapes.size(), "."));
+    detail::throw_not_input_list(who(), "inputs", std::to_string(shapes.size()));
   const char* names[] = {"query", "value", "key"};
   const char* layouts[] = {"(batch, Tq, dim)", "(batch, Tv, dim_v)", "(batch, Tv, dim)"};
   for (std::size_t i = 0; i < shapes.size(); ++i)
     if (shapes[i].rank() != 3)
       throw ShapeError(str(who(), ": ", names[i], " must have rank 3: expected ", layouts[i],
-                           ", got ", shape_text(shapes[i]), "."));
+                           ", got ", attention_shape_text(shapes[i]), "."));
   const Shape& q = shapes[0];
   const Shape& v = shapes[1];
   const Shape& k = shapes.size() > 2 ? shapes[2] : v;
   const char* key_name = shapes.size() > 2 ? "key" : "value (the key)";
-  if (differ(q[2], k[2]))
+  if (dims_differ(q[2], k[2]))
     throw ShapeError(str(who(), ": query and key must have the same last dimension: expected ",
-                         q[2], " (query ", shape_text(q), "), got ", k[2], " (", key_name, " ",
-                         shape_text(k), ")."));
-  if (shapes.size() > 2 && differ(v[1], k[1]))
+                         q[2], " (query ", attention_shape_text(q), "), got ", k[2], " (", key_name,
+                         " ", attention_shape_text(k), ")."));
+  if (shapes.size() > 2 && dims_differ(v[1], k[1]))
     throw ShapeError(str(who(), ": key and value must have the same number of steps: expected ",
-                         v[1], " (value ", shape_text(v), "), got ", k[1], " (key ", shape_text(k),
-                         ")."));
+                         v[1], " (value ", attention_shape_text(v), "), got ", k[1], " (key ",
+                         attention_shape_text(k), ")."));
   for (std::size_t i = 1; i < shapes.size(); ++i)
-    if (differ(q[0], shapes[i][0]))
+    if (dims_differ(q[0], shapes[i][0]))
       throw ShapeError(str(who(), ": inputs must have the same batch size: expected ", q[0],
-                           " (query ", shape_text(q), "), got ", shapes[i][0], " (", names[i], " ",
-                           shape_text(shapes[i]), ")."));
+                           " (query ", attention_shape_text(q), "), got ", shapes[i][0], " (",
+                           names[i], " ", attention_shape_text(shapes[i]), ")."));
 }
 
 void Attention::build_multi(const std::vector<Shape>& input_shapes) {
@@ -93,10 +69,7 @@ void Attention::build_multi(const std::vector<Shape>& input_shapes) {
 }
 
 Tensor Attention::call(const Tensor& x, bool /*training*/) {
-  throw ValueError(str(who(),
-                       ": takes a list of inputs [query, value] or [query, value, key]: "
-                       "expected 2 or 3 inputs, got one tensor ",
-                       shape_text(x.shape()), "."));
+  detail::throw_not_input_list(who(), "inputs", "one tensor " + attention_shape_text(x.shape()));
 }
 
 std::vector<Tensor> Attention::operator()(const std::vector<Tensor>& inputs,
@@ -153,10 +126,12 @@ std::vector<Tensor> Attention::attend(const std::vector<Tensor>& xs,
   Tensor v_mask = masks.size() > 1 ? masks[1] : Tensor();
   if (q_mask.defined() && !(q_mask.shape() == Shape{batch, tq}))
     throw ShapeError(str(who(), ": the query mask must be (batch, Tq): expected ",
-                         shape_text({batch, tq}), ", got ", shape_text(q_mask.shape()), "."));
+                         attention_shape_text({batch, tq}), ", got ",
+                         attention_shape_text(q_mask.shape()), "."));
   if (v_mask.defined() && !(v_mask.shape() == Shape{batch, tv}))
     throw ShapeError(str(who(), ": the value mask must be (batch, Tv): expected ",
-                         shape_text({batch, tv}), ", got ", shape_text(v_mask.shape()), "."));
+                         attention_shape_text({batch, tv}), ", got ",
+                         attention_shape_text(v_mask.shape()), "."));
   const bool causal = pending_ && pending_->use_causal_mask;
   const bool return_scores = pending_ && pending_->return_attention_scores;
   const DType dt = q.dtype();
@@ -172,10 +147,7 @@ std::vector<Tensor> Attention::attend(const std::vector<Tensor>& xs,
   // Keras's _apply_scores: scores -= 1e9 * padding_mask, softmax, dropout, weighted sum.
   if (score_mask.defined()) scores = scores - (1.0 - score_mask) * 1.0e9;
   Tensor weights = softmax(scores, -1);
-  if (training && dropout_ > 0.0) {
-    Generator& gen = generator_ ? *generator_ : default_generator();
-    weights = mz::dropout(weights, dropout_, true, gen);
-  }
+  weights = detail::attention_dropout(weights, dropout_, training, generator_);
   Tensor out = matmul(weights, v);  // (batch, Tq, dim_v)
   if (q_mask.defined()) out = out * unsqueeze(float_mask(q_mask, dt), -1);
   if (return_scores) return {out, weights};
@@ -188,10 +160,7 @@ std::vector<Tensor> Attention::compute_mask(const std::vector<Tensor>& /*xs*/,
 }
 
 Shape Attention::compute_output_shape(const Shape& input_shape) {
-  throw ValueError(str(who(),
-                       ": takes a list of inputs [query, value] or [query, value, key]: "
-                       "expected 2 or 3 input shapes, got one ",
-                       shape_text(input_shape), "."));
+  detail::throw_not_input_list(who(), "input shapes", "one " + attention_shape_text(input_shape));
 }
 
 std::vector<Shape> Attention::compute_output_shapes(const std::vector<Shape>& input_shapes) {

@@ -27,20 +27,13 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions options)
       center_(options.center),
       scale_(options.scale),
       synchronized_(options.synchronized),
-      beta_initializer_(options.beta_initializer.get()),
-      gamma_initializer_(options.gamma_initializer.get()),
+      beta_gamma_(resolve_beta_gamma(options)),
       moving_mean_initializer_(options.moving_mean_initializer.get()),
-      moving_variance_initializer_(options.moving_variance_initializer.get()),
-      beta_regularizer_(options.beta_regularizer.get()),
-      gamma_regularizer_(options.gamma_regularizer.get()),
-      beta_constraint_(options.beta_constraint.get()),
-      gamma_constraint_(options.gamma_constraint.get()) {
+      moving_variance_initializer_(options.moving_variance_initializer.get()) {
   if (synchronized_)
     throw ValueError(str(who(),
                          ": synchronized batch statistics are not supported: expected "
                          "synchronized = false, got true (Keras supports it on TensorFlow only)."));
-  if (!beta_initializer_) beta_initializer_ = get_initializer("zeros");
-  if (!gamma_initializer_) gamma_initializer_ = get_initializer("ones");
   if (!moving_mean_initializer_) moving_mean_initializer_ = get_initializer("zeros");
   if (!moving_variance_initializer_) moving_variance_initializer_ = get_initializer("ones");
   activity_regularizer_ = options.activity_regularizer.get();
@@ -48,20 +41,12 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions options)
 }
 
 void BatchNormalization::build(const Shape& input_shape) {
-  const int rank = input_shape.rank();
-  if (axis_ < -rank || axis_ >= rank)
-    throw ValueError(str(who(), ": axis ", axis_, " is out of range for inputs of rank ", rank,
-                         ": expected ", -rank, " to ", rank - 1, ", got ", axis_, "."));
-  built_axis_ = axis_ < 0 ? axis_ + rank : axis_;
+  built_axis_ = normalized_axis(axis_, input_shape.rank(), who());
   const int64_t c = input_shape[built_axis_];
   if (c < 1)
     throw ValueError(str(who(), ": axis ", axis_, " of the input must have a known size: got ",
                          input_shape, " (the batch axis cannot be normalised)."));
-  if (scale_)
-    gamma_ =
-        add_weight("gamma", {c}, gamma_initializer_, true, gamma_regularizer_, gamma_constraint_);
-  if (center_)
-    beta_ = add_weight("beta", {c}, beta_initializer_, true, beta_regularizer_, beta_constraint_);
+  beta_gamma_.add_weights(*this, {c}, scale_, center_, &gamma_, &beta_);
   moving_mean_ = add_weight("moving_mean", {c}, moving_mean_initializer_, false);
   moving_variance_ = add_weight("moving_variance", {c}, moving_variance_initializer_, false);
 }
@@ -143,14 +128,9 @@ Json BatchNormalization::config() const {
   c["epsilon"] = epsilon_;
   c["center"] = center_;
   c["scale"] = scale_;
-  c["beta_initializer"] = initializer_to_config(beta_initializer_);
-  c["gamma_initializer"] = initializer_to_config(gamma_initializer_);
+  beta_gamma_.write_config(c);
   c["moving_mean_initializer"] = initializer_to_config(moving_mean_initializer_);
   c["moving_variance_initializer"] = initializer_to_config(moving_variance_initializer_);
-  c["beta_regularizer"] = regularizer_to_config(beta_regularizer_);
-  c["gamma_regularizer"] = regularizer_to_config(gamma_regularizer_);
-  c["beta_constraint"] = constraint_to_config(beta_constraint_);
-  c["gamma_constraint"] = constraint_to_config(gamma_constraint_);
   c["synchronized"] = synchronized_;
   return c;
 }
@@ -165,25 +145,21 @@ std::shared_ptr<BatchNormalization> BatchNormalization::from_config(const Json& 
     const Json v = get(key);
     return v.is_null() ? get_initializer(fallback) : initializer_from_config(v);
   };
-  return std::make_shared<BatchNormalization>(BatchNormalizationOptions{
+  BatchNormalizationOptions options{
       .axis = config_get(config, "axis", -1, who),
       .momentum = config_get(config, "momentum", 0.99, who),
       .epsilon = config_get(config, "epsilon", 1e-3, who),
       .center = config_get(config, "center", true, who),
       .scale = config_get(config, "scale", true, who),
-      .beta_initializer = init("beta_initializer", "zeros"),
-      .gamma_initializer = init("gamma_initializer", "ones"),
       .moving_mean_initializer = init("moving_mean_initializer", "zeros"),
       .moving_variance_initializer = init("moving_variance_initializer", "ones"),
-      .beta_regularizer = regularizer_from_config(get("beta_regularizer")),
-      .gamma_regularizer = regularizer_from_config(get("gamma_regularizer")),
-      .beta_constraint = constraint_from_config(get("beta_constraint")),
-      .gamma_constraint = constraint_from_config(get("gamma_constraint")),
       .synchronized = config_get(config, "synchronized", false, who),
       .activity_regularizer = regularizer_from_config(get("activity_regularizer")),
       .name = common.name,
       .trainable = common.trainable,
-      .dtype = common.dtype});
+      .dtype = common.dtype};
+  read_beta_gamma(config, &options);
+  return std::make_shared<BatchNormalization>(std::move(options));
 }
 
 }  // namespace mz::layers

@@ -8,6 +8,7 @@
 #include "mz/nn/constraints.h"
 #include "mz/nn/initializers.h"
 #include "mz/nn/layer.h"
+#include "mz/nn/layers/normalization_common.h"
 #include "mz/nn/regularizers.h"
 
 namespace mz::layers {
@@ -81,10 +82,8 @@ class BatchNormalization : public Layer {
   int axis_;
   double momentum_, epsilon_;
   bool center_, scale_, synchronized_;
-  InitializerPtr beta_initializer_, gamma_initializer_, moving_mean_initializer_,
-      moving_variance_initializer_;
-  RegularizerPtr beta_regularizer_, gamma_regularizer_;
-  ConstraintPtr beta_constraint_, gamma_constraint_;
+  BetaGamma beta_gamma_;
+  InitializerPtr moving_mean_initializer_, moving_variance_initializer_;
   VariablePtr gamma_, beta_, moving_mean_, moving_variance_;
   int built_axis_ = -1;  // axis_ in [0, rank) once built
 };

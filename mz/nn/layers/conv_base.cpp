@@ -93,8 +93,16 @@ Json ints_json(const std::vector<int64_t>& v) { return Json(v); }
 
 // ----- construction -----
 
-ConvSpec conv_spec(int rank, int64_t filters, SpatialInts kernel_size, ConvOptions o) {
-  return ConvSpec{.kind = ConvKind::conv,
+namespace {
+
+// The ConvSpec fields every family's options share (strides ... bias_constraint, name,
+// trainable, dtype), moved out of `o`, with the (depthwise) kernel's initializer, regularizer
+// and constraint; the caller adds its family's own fields.
+template <class Options>
+ConvSpec shared_spec(ConvKind kind, int rank, int64_t filters, SpatialInts kernel_size, Options& o,
+                     InitializerSpec kernel_initializer, RegularizerSpec kernel_regularizer,
+                     ConstraintSpec kernel_constraint) {
+  return ConvSpec{.kind = kind,
                   .rank = rank,
                   .filters = filters,
                   .kernel_size = std::move(kernel_size),
@@ -102,87 +110,53 @@ ConvSpec conv_spec(int rank, int64_t filters, SpatialInts kernel_size, ConvOptio
                   .padding = std::move(o.padding),
                   .data_format = std::move(o.data_format),
                   .dilation_rate = std::move(o.dilation_rate),
-                  .groups = o.groups,
                   .activation = std::move(o.activation),
                   .use_bias = o.use_bias,
-                  .kernel_initializer = std::move(o.kernel_initializer),
+                  .kernel_initializer = std::move(kernel_initializer),
                   .bias_initializer = std::move(o.bias_initializer),
-                  .kernel_regularizer = std::move(o.kernel_regularizer),
+                  .kernel_regularizer = std::move(kernel_regularizer),
                   .bias_regularizer = std::move(o.bias_regularizer),
                   .activity_regularizer = std::move(o.activity_regularizer),
-                  .kernel_constraint = std::move(o.kernel_constraint),
+                  .kernel_constraint = std::move(kernel_constraint),
                   .bias_constraint = std::move(o.bias_constraint),
                   .common = {std::move(o.name), o.trainable, o.dtype}};
+}
+
+}  // namespace
+
+ConvSpec conv_spec(int rank, int64_t filters, SpatialInts kernel_size, ConvOptions o) {
+  ConvSpec s = shared_spec(ConvKind::conv, rank, filters, std::move(kernel_size), o,
+                           o.kernel_initializer, o.kernel_regularizer, o.kernel_constraint);
+  s.groups = o.groups;
+  return s;
 }
 
 ConvSpec conv_transpose_spec(int rank, int64_t filters, SpatialInts kernel_size,
                              ConvTransposeOptions o) {
-  return ConvSpec{.kind = ConvKind::transpose,
-                  .rank = rank,
-                  .filters = filters,
-                  .kernel_size = std::move(kernel_size),
-                  .strides = std::move(o.strides),
-                  .padding = std::move(o.padding),
-                  .data_format = std::move(o.data_format),
-                  .dilation_rate = std::move(o.dilation_rate),
-                  .output_padding = std::move(o.output_padding),
-                  .activation = std::move(o.activation),
-                  .use_bias = o.use_bias,
-                  .kernel_initializer = std::move(o.kernel_initializer),
-                  .bias_initializer = std::move(o.bias_initializer),
-                  .kernel_regularizer = std::move(o.kernel_regularizer),
-                  .bias_regularizer = std::move(o.bias_regularizer),
-                  .activity_regularizer = std::move(o.activity_regularizer),
-                  .kernel_constraint = std::move(o.kernel_constraint),
-                  .bias_constraint = std::move(o.bias_constraint),
-                  .common = {std::move(o.name), o.trainable, o.dtype}};
+  ConvSpec s = shared_spec(ConvKind::transpose, rank, filters, std::move(kernel_size), o,
+                           o.kernel_initializer, o.kernel_regularizer, o.kernel_constraint);
+  s.output_padding = std::move(o.output_padding);
+  return s;
 }
 
 ConvSpec depthwise_conv_spec(int rank, SpatialInts kernel_size, DepthwiseConvOptions o) {
-  return ConvSpec{.kind = ConvKind::depthwise,
-                  .rank = rank,
-                  .depth_multiplier = o.depth_multiplier,
-                  .kernel_size = std::move(kernel_size),
-                  .strides = std::move(o.strides),
-                  .padding = std::move(o.padding),
-                  .data_format = std::move(o.data_format),
-                  .dilation_rate = std::move(o.dilation_rate),
-                  .activation = std::move(o.activation),
-                  .use_bias = o.use_bias,
-                  .kernel_initializer = std::move(o.depthwise_initializer),
-                  .bias_initializer = std::move(o.bias_initializer),
-                  .kernel_regularizer = std::move(o.depthwise_regularizer),
-                  .bias_regularizer = std::move(o.bias_regularizer),
-                  .activity_regularizer = std::move(o.activity_regularizer),
-                  .kernel_constraint = std::move(o.depthwise_constraint),
-                  .bias_constraint = std::move(o.bias_constraint),
-                  .common = {std::move(o.name), o.trainable, o.dtype}};
+  ConvSpec s =
+      shared_spec(ConvKind::depthwise, rank, 0, std::move(kernel_size), o, o.depthwise_initializer,
+                  o.depthwise_regularizer, o.depthwise_constraint);
+  s.depth_multiplier = o.depth_multiplier;
+  return s;
 }
 
 ConvSpec separable_conv_spec(int rank, int64_t filters, SpatialInts kernel_size,
                              SeparableConvOptions o) {
-  return ConvSpec{.kind = ConvKind::separable,
-                  .rank = rank,
-                  .filters = filters,
-                  .depth_multiplier = o.depth_multiplier,
-                  .kernel_size = std::move(kernel_size),
-                  .strides = std::move(o.strides),
-                  .padding = std::move(o.padding),
-                  .data_format = std::move(o.data_format),
-                  .dilation_rate = std::move(o.dilation_rate),
-                  .activation = std::move(o.activation),
-                  .use_bias = o.use_bias,
-                  .kernel_initializer = std::move(o.depthwise_initializer),
-                  .pointwise_initializer = std::move(o.pointwise_initializer),
-                  .bias_initializer = std::move(o.bias_initializer),
-                  .kernel_regularizer = std::move(o.depthwise_regularizer),
-                  .pointwise_regularizer = std::move(o.pointwise_regularizer),
-                  .bias_regularizer = std::move(o.bias_regularizer),
-                  .activity_regularizer = std::move(o.activity_regularizer),
-                  .kernel_constraint = std::move(o.depthwise_constraint),
-                  .pointwise_constraint = std::move(o.pointwise_constraint),
-                  .bias_constraint = std::move(o.bias_constraint),
-                  .common = {std::move(o.name), o.trainable, o.dtype}};
+  ConvSpec s =
+      shared_spec(ConvKind::separable, rank, filters, std::move(kernel_size), o,
+                  o.depthwise_initializer, o.depthwise_regularizer, o.depthwise_constraint);
+  s.depth_multiplier = o.depth_multiplier;
+  s.pointwise_initializer = std::move(o.pointwise_initializer);
+  s.pointwise_regularizer = std::move(o.pointwise_regularizer);
+  s.pointwise_constraint = std::move(o.pointwise_constraint);
+  return s;
 }
 
 ConvBase::ConvBase(std::string class_name, ConvSpec spec)

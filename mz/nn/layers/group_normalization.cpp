@@ -17,27 +17,16 @@ GroupNormalization::GroupNormalization(GroupNormalizationOptions options)
       epsilon_(options.epsilon),
       center_(options.center),
       scale_(options.scale),
-      beta_initializer_(options.beta_initializer.get()),
-      gamma_initializer_(options.gamma_initializer.get()),
-      beta_regularizer_(options.beta_regularizer.get()),
-      gamma_regularizer_(options.gamma_regularizer.get()),
-      beta_constraint_(options.beta_constraint.get()),
-      gamma_constraint_(options.gamma_constraint.get()) {
+      beta_gamma_(resolve_beta_gamma(options)) {
   if (groups_ == 0 || groups_ < -1)
     throw ValueError(
         str(who(), ": groups must be positive or -1 (one per channel): got ", groups_, "."));
-  if (!beta_initializer_) beta_initializer_ = get_initializer("zeros");
-  if (!gamma_initializer_) gamma_initializer_ = get_initializer("ones");
   activity_regularizer_ = options.activity_regularizer.get();
   supports_masking_ = true;
 }
 
 void GroupNormalization::build(const Shape& input_shape) {
-  const int rank = input_shape.rank();
-  if (axis_ < -rank || axis_ >= rank)
-    throw ValueError(str(who(), ": axis ", axis_, " is out of range for inputs of rank ", rank,
-                         ": expected ", -rank, " to ", rank - 1, ", got ", axis_, "."));
-  built_axis_ = axis_ < 0 ? axis_ + rank : axis_;
+  built_axis_ = normalized_axis(axis_, input_shape.rank(), who());
   const int64_t c = input_shape[built_axis_];
   if (c < 1 || built_axis_ == 0)
     throw ValueError(str(who(), ": axis ", axis_, " of the input must have a known size: got ",
@@ -50,11 +39,7 @@ void GroupNormalization::build(const Shape& input_shape) {
     throw ValueError(str(who(), ": the channels must split evenly into groups: expected ", c,
                          " channels to be a multiple of groups = ", groups_, ", got remainder ",
                          c % groups_, "."));
-  if (scale_)
-    gamma_ =
-        add_weight("gamma", {c}, gamma_initializer_, true, gamma_regularizer_, gamma_constraint_);
-  if (center_)
-    beta_ = add_weight("beta", {c}, beta_initializer_, true, beta_regularizer_, beta_constraint_);
+  beta_gamma_.add_weights(*this, {c}, scale_, center_, &gamma_, &beta_);
 }
 
 Tensor GroupNormalization::call(const Tensor& x, bool /*training*/) {
@@ -90,12 +75,7 @@ Json GroupNormalization::config() const {
   c["epsilon"] = epsilon_;
   c["center"] = center_;
   c["scale"] = scale_;
-  c["beta_initializer"] = initializer_to_config(beta_initializer_);
-  c["gamma_initializer"] = initializer_to_config(gamma_initializer_);
-  c["beta_regularizer"] = regularizer_to_config(beta_regularizer_);
-  c["gamma_regularizer"] = regularizer_to_config(gamma_regularizer_);
-  c["beta_constraint"] = constraint_to_config(beta_constraint_);
-  c["gamma_constraint"] = constraint_to_config(gamma_constraint_);
+  beta_gamma_.write_config(c);
   return c;
 }
 
@@ -105,26 +85,18 @@ std::shared_ptr<GroupNormalization> GroupNormalization::from_config(const Json& 
     throw ValueError(str(who, ": config must be a dict, got ", config.dump(), "."));
   LayerCommon common = layer_common_from_config(config, who);
   auto get = [&](const char* key) { return config.contains(key) ? config[key] : Json(nullptr); };
-  auto init = [&](const char* key, const char* fallback) {
-    const Json v = get(key);
-    return v.is_null() ? get_initializer(fallback) : initializer_from_config(v);
-  };
-  return std::make_shared<GroupNormalization>(GroupNormalizationOptions{
+  GroupNormalizationOptions options{
       .groups = config_get<int64_t>(config, "groups", 32, who),
       .axis = config_get(config, "axis", -1, who),
       .epsilon = config_get(config, "epsilon", 1e-3, who),
       .center = config_get(config, "center", true, who),
       .scale = config_get(config, "scale", true, who),
-      .beta_initializer = init("beta_initializer", "zeros"),
-      .gamma_initializer = init("gamma_initializer", "ones"),
-      .beta_regularizer = regularizer_from_config(get("beta_regularizer")),
-      .gamma_regularizer = regularizer_from_config(get("gamma_regularizer")),
-      .beta_constraint = constraint_from_config(get("beta_constraint")),
-      .gamma_constraint = constraint_from_config(get("gamma_constraint")),
       .activity_regularizer = regularizer_from_config(get("activity_regularizer")),
       .name = common.name,
       .trainable = common.trainable,
-      .dtype = common.dtype});
+      .dtype = common.dtype};
+  read_beta_gamma(config, &options);
+  return std::make_shared<GroupNormalization>(std::move(options));
 }
 
 }  // namespace mz::layers

@@ -8,6 +8,7 @@
 #include "mz/nn/constraints.h"
 #include "mz/nn/initializers.h"
 #include "mz/nn/layer.h"
+#include "mz/nn/layers/normalization_common.h"
 #include "mz/nn/regularizers.h"
 
 namespace mz::layers {
@@ -62,9 +63,7 @@ class GroupNormalization : public Layer {
   int axis_;
   double epsilon_;
   bool center_, scale_;
-  InitializerPtr beta_initializer_, gamma_initializer_;
-  RegularizerPtr beta_regularizer_, gamma_regularizer_;
-  ConstraintPtr beta_constraint_, gamma_constraint_;
+  BetaGamma beta_gamma_;
   VariablePtr gamma_, beta_;
   int built_axis_ = -1;  // axis_ in [0, rank) once built
 };

@@ -20,18 +20,11 @@ LayerNormalization::LayerNormalization(LayerNormalizationOptions options)
       center_(options.center),
       scale_(options.scale),
       rms_scaling_(options.rms_scaling),
-      beta_initializer_(options.beta_initializer.get()),
-      gamma_initializer_(options.gamma_initializer.get()),
-      beta_regularizer_(options.beta_regularizer.get()),
-      gamma_regularizer_(options.gamma_regularizer.get()),
-      beta_constraint_(options.beta_constraint.get()),
-      gamma_constraint_(options.gamma_constraint.get()) {
+      beta_gamma_(resolve_beta_gamma(options)) {
   if (axis_.values().empty())
     throw ValueError(str(who(),
                          ": axis must name at least one axis: expected a non-empty list, "
                          "got []."));
-  if (!beta_initializer_) beta_initializer_ = get_initializer("zeros");
-  if (!gamma_initializer_) gamma_initializer_ = get_initializer("ones");
   activity_regularizer_ = options.activity_regularizer.get();
   supports_masking_ = true;
 }
@@ -53,12 +46,8 @@ void LayerNormalization::build(const Shape& input_shape) {
   std::vector<int> sorted = built_axes_;
   std::sort(sorted.begin(), sorted.end());
   trailing_ = sorted.front() == rank - static_cast<int>(sorted.size());
-  if (scale_ || rms_scaling_)
-    gamma_ = add_weight("gamma", weight_shape, gamma_initializer_, true, gamma_regularizer_,
-                        gamma_constraint_);
-  if (center_ && !rms_scaling_)
-    beta_ = add_weight("beta", weight_shape, beta_initializer_, true, beta_regularizer_,
-                       beta_constraint_);
+  beta_gamma_.add_weights(*this, weight_shape, scale_ || rms_scaling_, center_ && !rms_scaling_,
+                          &gamma_, &beta_);
   axis_ = axis_.as_list();  // as Keras's build does
 }
 
@@ -104,12 +93,7 @@ Json LayerNormalization::config() const {
   c["center"] = center_;
   c["scale"] = scale_;
   c["rms_scaling"] = rms_scaling_;
-  c["beta_initializer"] = initializer_to_config(beta_initializer_);
-  c["gamma_initializer"] = initializer_to_config(gamma_initializer_);
-  c["beta_regularizer"] = regularizer_to_config(beta_regularizer_);
-  c["gamma_regularizer"] = regularizer_to_config(gamma_regularizer_);
-  c["beta_constraint"] = constraint_to_config(beta_constraint_);
-  c["gamma_constraint"] = constraint_to_config(gamma_constraint_);
+  beta_gamma_.write_config(c);
   return c;
 }
 
@@ -119,27 +103,19 @@ std::shared_ptr<LayerNormalization> LayerNormalization::from_config(const Json& 
     throw ValueError(str(who, ": config must be a dict, got ", config.dump(), "."));
   LayerCommon common = layer_common_from_config(config, who);
   auto get = [&](const char* key) { return config.contains(key) ? config[key] : Json(nullptr); };
-  auto init = [&](const char* key, const char* fallback) {
-    const Json v = get(key);
-    return v.is_null() ? get_initializer(fallback) : initializer_from_config(v);
-  };
   const Json axis = get("axis");
-  return std::make_shared<LayerNormalization>(LayerNormalizationOptions{
+  LayerNormalizationOptions options{
       .axis = axis.is_null() ? Axes(-1) : Axes::from_json(axis, who),
       .epsilon = config_get(config, "epsilon", 1e-3, who),
       .center = config_get(config, "center", true, who),
       .scale = config_get(config, "scale", true, who),
       .rms_scaling = config_get(config, "rms_scaling", false, who),
-      .beta_initializer = init("beta_initializer", "zeros"),
-      .gamma_initializer = init("gamma_initializer", "ones"),
-      .beta_regularizer = regularizer_from_config(get("beta_regularizer")),
-      .gamma_regularizer = regularizer_from_config(get("gamma_regularizer")),
-      .beta_constraint = constraint_from_config(get("beta_constraint")),
-      .gamma_constraint = constraint_from_config(get("gamma_constraint")),
       .activity_regularizer = regularizer_from_config(get("activity_regularizer")),
       .name = common.name,
       .trainable = common.trainable,
-      .dtype = common.dtype});
+      .dtype = common.dtype};
+  read_beta_gamma(config, &options);
+  return std::make_shared<LayerNormalization>(std::move(options));
 }
 
 }  // namespace mz::layers

@@ -10,6 +10,7 @@
 #include "mz/nn/initializers.h"
 #include "mz/nn/layer.h"
 #include "mz/nn/layers/normalization_axes.h"
+#include "mz/nn/layers/normalization_common.h"
 #include "mz/nn/regularizers.h"
 
 namespace mz::layers {
@@ -67,9 +68,7 @@ class LayerNormalization : public Layer {
   Axes axis_;
   double epsilon_;
   bool center_, scale_, rms_scaling_;
-  InitializerPtr beta_initializer_, gamma_initializer_;
-  RegularizerPtr beta_regularizer_, gamma_regularizer_;
-  ConstraintPtr beta_constraint_, gamma_constraint_;
+  BetaGamma beta_gamma_;
   VariablePtr gamma_, beta_;
   std::vector<int> built_axes_;  // axis_ in [0, rank), in the listed order
   bool trailing_ = false;        // built_axes_ are the last axes (the fused path)

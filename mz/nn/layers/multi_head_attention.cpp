@@ -6,30 +6,20 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mz/nn/layers/attention_common.h"
 #include "mz/ops/ops.h"
 
 namespace mz::layers {
 namespace {
 
-// A shape as Keras prints it, unknown dimensions as None: (None, 2, 4).
-std::string shape_text(const Shape& s) {
-  std::string out = "(";
-  for (int i = 0; i < s.rank(); ++i)
-    out += str(i ? ", " : "", s[i] < 0 ? std::string("None") : std::to_string(s[i]));
-  return out + (s.rank() == 1 ? ",)" : ")");
-}
-
-bool differ(int64_t a, int64_t b) { return a >= 0 && b >= 0 && a != b; }
+using detail::attention_shape_text;
+using detail::dims_differ;
+using detail::float_mask;
 
 int64_t product(const std::vector<int64_t>& dims) {
   int64_t n = 1;
   for (int64_t d : dims) n *= d;
   return n;
-}
-
-// A 0/1 mask of any dtype as 0.0/1.0 in `dtype` (nonzero is true, as Keras's cast to bool).
-Tensor float_mask(const Tensor& mask, DType dtype) {
-  return cast(ne(cast(mask, dtype), scalar(0.0, {.dtype = dtype, .device = mask.device()})), dtype);
 }
 
 // Keras's EinsumDense "ab...c,cde->ab...de": x (batch, ..., d) times kernel (d, n, h) plus
@@ -114,35 +104,32 @@ MultiHeadAttention::MultiHeadAttention(int64_t num_heads, int64_t key_dim,
 
 void MultiHeadAttention::validate_shapes(const std::vector<Shape>& shapes) const {
   if (shapes.size() < 2 || shapes.size() > 3)
-    throw ValueError(str(who(),
-                         ": takes a list of inputs [query, value] or [query, value, key]: "
-                         "expected 2 or 3 inputs, got ",
-                         shapes.size(), "."));
+    detail::throw_not_input_list(who(), "inputs", std::to_string(shapes.size()));
   const Shape& q = shapes[0];
   const Shape& v = shapes[1];
   const Shape& k = shapes.size() > 2 ? shapes[2] : v;
   if (q.rank() < 3)
     throw ShapeError(str(who(), ": query must have rank >= 3: expected (batch, Tq..., dim), got ",
-                         shape_text(q), "."));
+                         attention_shape_text(q), "."));
   const char* names[] = {"query", "value", "key"};
   for (std::size_t i = 1; i < shapes.size(); ++i)
     if (shapes[i].rank() != q.rank())
       throw ShapeError(str(who(), ": ", names[i], " must have the query's rank: expected rank ",
-                           q.rank(), " (query ", shape_text(q), "), got ", shape_text(shapes[i]),
-                           "."));
+                           q.rank(), " (query ", attention_shape_text(q), "), got ",
+                           attention_shape_text(shapes[i]), "."));
   for (int i = 0; i < v.rank() - 1; ++i)
-    if (differ(v[i], k[i]))
+    if (dims_differ(v[i], k[i]))
       throw ShapeError(str(who(),
                            ": value and key must have the same dimensions except the last one: "
                            "got value ",
-                           shape_text(v), " and key ", shape_text(k), "."));
+                           attention_shape_text(v), " and key ", attention_shape_text(k), "."));
   for (std::size_t i = 0; i < axes_.size(); ++i) {
     if (axes_[i] < 1 || axes_[i] > q.rank() - 2)
       throw ValueError(str(who(),
                            ": attention_axes must name axes between the batch and the "
                            "feature ones: expected axes in 1..",
-                           q.rank() - 2, " (or -", q.rank() - 1, "..-2) for query ", shape_text(q),
-                           ", got ", attention_axes_[i], "."));
+                           q.rank() - 2, " (or -", q.rank() - 1, "..-2) for query ",
+                           attention_shape_text(q), ", got ", attention_axes_[i], "."));
     for (std::size_t j = 0; j < i; ++j)
       if (axes_[i] == axes_[j])
         throw ValueError(str(who(), ": attention_axes names axis ", axes_[i], " twice, got ",
@@ -152,10 +139,11 @@ void MultiHeadAttention::validate_shapes(const std::vector<Shape>& shapes) const
   for (int i = 0; i < q.rank() - 1; ++i) {
     if (std::find(axes_.begin(), axes_.end(), i) != axes_.end()) continue;
     if (i > 0 && axes_.empty()) continue;  // before build: every middle axis attends
-    if (differ(q[i], k[i]))
+    if (dims_differ(q[i], k[i]))
       throw ShapeError(str(who(), ": query and key must agree on axis ", i,
-                           " (not an attention axis): expected ", q[i], " (query ", shape_text(q),
-                           "), got ", k[i], " (key ", shape_text(k), ")."));
+                           " (not an attention axis): expected ", q[i], " (query ",
+                           attention_shape_text(q), "), got ", k[i], " (key ",
+                           attention_shape_text(k), ")."));
   }
 }
 
@@ -196,7 +184,7 @@ void MultiHeadAttention::build_multi(const std::vector<Shape>& input_shapes) {
     if (all[i]->back() < 1)
       throw ShapeError(str(who(), ": the ", names[i],
                            "'s last dimension must be known: expected a positive size, got ",
-                           shape_text(*all[i]), "."));
+                           attention_shape_text(*all[i]), "."));
   const int64_t n = num_heads_;
   add_projection("query", {q.back(), n, key_dim_}, {n, key_dim_}, &query_kernel_, &query_bias_);
   add_projection("key", {k.back(), n, key_dim_}, {n, key_dim_}, &key_kernel_, &key_bias_);
@@ -209,10 +197,7 @@ void MultiHeadAttention::build_multi(const std::vector<Shape>& input_shapes) {
 }
 
 Tensor MultiHeadAttention::call(const Tensor& x, bool /*training*/) {
-  throw ValueError(str(who(),
-                       ": takes a list of inputs [query, value] or [query, value, key]: "
-                       "expected 2 or 3 inputs, got one tensor ",
-                       shape_text(x.shape()), "."));
+  detail::throw_not_input_list(who(), "inputs", "one tensor " + attention_shape_text(x.shape()));
 }
 
 std::vector<Tensor> MultiHeadAttention::operator()(const std::vector<Tensor>& inputs,
@@ -250,8 +235,9 @@ Tensor MultiHeadAttention::attention_mask(const Tensor& query, const Tensor& val
     expected = Shape(std::vector<int64_t>(expected.begin(), expected.end() - 1));
     if (!(m.shape() == expected))
       throw ShapeError(str(who(), ": the ", what, " mask must be the ", what,
-                           "'s shape without its last axis: expected ", shape_text(expected),
-                           ", got ", shape_text(m.shape()), "."));
+                           "'s shape without its last axis: expected ",
+                           attention_shape_text(expected), ", got ",
+                           attention_shape_text(m.shape()), "."));
   };
   Tensor mask;  // Keras's auto_mask, as 0.0/1.0
   auto and_with = [&](const Tensor& m) { mask = mask.defined() ? mask * m : m; };
@@ -269,11 +255,7 @@ Tensor MultiHeadAttention::attention_mask(const Tensor& query, const Tensor& val
   }
   if (pending_ && pending_->use_causal_mask) {
     // (1, Tq, Tv): query step i sees key steps j <= i (Keras's _compute_causal_mask).
-    const int64_t tq = query.shape()[1], tv = value.shape()[1];
-    std::vector<double> c(static_cast<std::size_t>(tq * tv));
-    for (int64_t i = 0; i < tq; ++i)
-      for (int64_t j = 0; j < tv; ++j) c[static_cast<std::size_t>(i * tv + j)] = i >= j;
-    and_with(tensor(c, {1, tq, tv}, {.dtype = dt, .device = query.device()}));
+    and_with(detail::causal_mask(query.shape()[1], value.shape()[1], dt, query.device()));
   }
   if (pending_ && pending_->attention_mask.defined())
     and_with(float_mask(pending_->attention_mask, dt));
@@ -341,20 +323,16 @@ std::vector<Tensor> MultiHeadAttention::attend(const std::vector<Tensor>& xs,
       throw ShapeError(str(who(),
                            ": the attention mask does not fit the attention scores: expected "
                            "a shape broadcastable to ",
-                           shape_text(scores.shape()), " (batch, heads, Tq, Tk), got ",
-                           shape_text(pending_ && pending_->attention_mask.defined()
-                                          ? pending_->attention_mask.shape()
-                                          : mask.shape()),
+                           attention_shape_text(scores.shape()), " (batch, heads, Tq, Tk), got ",
+                           attention_shape_text(pending_ && pending_->attention_mask.defined()
+                                                    ? pending_->attention_mask.shape()
+                                                    : mask.shape()),
                            "."));
     // Keras's Softmax(mask): scores + (1 - mask) * -1e9, then the softmax.
     scores = scores + (1.0 - mask) * -1.0e9;
   }
   Tensor probs = reshape(softmax(reshape(scores, {p, tq, tk}), -1), Shape(full));
-  Tensor used = probs;
-  if (training && dropout_ > 0.0) {
-    Generator& gen = generator_ ? *generator_ : default_generator();
-    used = mz::dropout(probs, dropout_, true, gen);
-  }
+  Tensor used = detail::attention_dropout(probs, dropout_, training, generator_);
 
   // Weighted sum of values, back to (batch, T..., N, value_dim).
   std::vector<int64_t> ctx_dims = batch_dims;
@@ -388,10 +366,7 @@ std::vector<Tensor> MultiHeadAttention::compute_mask(const std::vector<Tensor>& 
 }
 
 Shape MultiHeadAttention::compute_output_shape(const Shape& input_shape) {
-  throw ValueError(str(who(),
-                       ": takes a list of inputs [query, value] or [query, value, key]: "
-                       "expected 2 or 3 input shapes, got one ",
-                       shape_text(input_shape), "."));
+  detail::throw_not_input_list(who(), "input shapes", "one " + attention_shape_text(input_shape));
 }
 
 std::vector<Shape> MultiHeadAttention::compute_output_shapes(
