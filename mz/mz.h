@@ -201,6 +201,7 @@
 #include "mz/nn/callbacks/terminate_on_nan.h"
 
 // io: data files, Keras model files
+#include "mz/io/classic_file.h"
 #include "mz/io/csv.h"
 #include "mz/io/file.h"
 #include "mz/io/idx.h"

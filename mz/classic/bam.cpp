@@ -45,6 +45,13 @@ void BidirectionalAssociativeMemory::store(const Tensor& x, const Tensor& y, con
 
 Tensor BidirectionalAssociativeMemory::weights() const { return la::to_tensor(m_); }
 
+void BidirectionalAssociativeMemory::set_weights(const Tensor& weights) {
+  if (!(weights.shape() == Shape{nx_, ny_}))
+    throw ShapeError(str("BAM.set_weights: weights must be (x_units, y_units): expected (", nx_, ", ", ny_,
+                         "), got ", weights.shape(), "."));
+  m_ = la::from_tensor(weights, "BAM.set_weights", "weights");
+}
+
 std::vector<double> BidirectionalAssociativeMemory::energy(const Tensor& x, const Tensor& y) const {
   la::Matrix a = coded(x, nx_, "BAM.energy", "x", "bipolar"), b = coded(y, ny_, "BAM.energy", "y", "bipolar");
   if (a.rows != b.rows)

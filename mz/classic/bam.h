@@ -31,6 +31,10 @@ class BidirectionalAssociativeMemory {
   void store(const Tensor& x, const Tensor& y, const std::string& coding = "bipolar");
   // The correlation matrix M (x_units, y_units) float64.
   Tensor weights() const;
+  // Replaces M; throws ShapeError unless `weights` is (x_units, y_units).
+  void set_weights(const Tensor& weights);
+  int64_t x_units() const { return nx_; }
+  int64_t y_units() const { return ny_; }
   // Recall from x (n, x_units): y = sgn(x M), x = sgn(y M^T), ... until stable or max_passes.
   // A unit whose net input is 0 keeps its previous state (+1 before the first pass).
   BamRecall recall_from_x(const Tensor& x, int64_t max_passes = 100) const;

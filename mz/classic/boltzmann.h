@@ -42,6 +42,8 @@ class BoltzmannMachine {
 
   int64_t units() const { return w_.rows; }
   int64_t visible() const { return nv_; }
+  // The construction options (schedule, statistics, seed).
+  const BoltzmannOptions& options() const { return options_; }
   // Symmetric W (units, units) with zero diagonal, and biases (units,).
   Tensor weights() const { return la::to_tensor(w_); }
   Tensor bias() const { return la::to_tensor(b_, Shape{w_.rows}); }

@@ -51,6 +51,9 @@ class CellularNetwork {
   // Integrates dx/dt = -x + A*y + B*u + z from x(0) = initial_state (default 0) for the
   // input image `input` (M, N), +1 black, -1 white.
   CellularRun run(const Tensor& input, const Tensor& initial_state = {}) const;
+  // The template and the integration options.
+  const CellularTemplate& templ() const { return t_; }
+  const CellularNetworkOptions& options() const { return options_; }
   // The output nonlinearity f(x) = (|x + 1| - |x - 1|) / 2.
   static double output(double x);
 

@@ -36,6 +36,9 @@ class HammingNet {
   explicit HammingNet(const Tensor& exemplars, HammingNetOptions options = {});
 
   int64_t exemplars() const { return x_.rows; }
+  // The stored exemplars (M, N) float64 and the construction options.
+  Tensor patterns() const { return la::to_tensor(x_); }
+  const HammingNetOptions& options() const { return options_; }
   // Layer-1 scores (n, M) for bipolar inputs (n, N).
   Tensor scores(const Tensor& inputs) const;
   // Layer 1 then MAXNET for every input row.

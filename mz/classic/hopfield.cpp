@@ -62,6 +62,8 @@ void Hopfield::store(const Tensor& patterns, const std::string& rule) {
 
 Tensor Hopfield::weights() const { return la::to_tensor(w_); }
 
+Tensor Hopfield::thresholds() const { return la::to_tensor(theta_, Shape{n_}); }
+
 void Hopfield::set_weights(const Tensor& weights, const Tensor& thresholds) {
   const char* who = "Hopfield.set_weights";
   if (!(weights.shape() == Shape{n_, n_}))

@@ -42,6 +42,8 @@ class Hopfield {
   void store(const Tensor& patterns, const std::string& rule = "hebb");
   // The weight matrix (units, units) float64.
   Tensor weights() const;
+  // The thresholds (units,) float64.
+  Tensor thresholds() const;
   // Sets the weights (symmetric, (units, units)) and optional thresholds (units,).
   void set_weights(const Tensor& weights, const Tensor& thresholds = {});
   // E(s) = -1/2 s^T W s + theta^T s for each row of `states` (n, units).

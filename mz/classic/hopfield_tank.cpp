@@ -15,6 +15,7 @@ HopfieldTank::HopfieldTank(const Tensor& cities) {
     throw ShapeError(str(who, ": cities must be (n, 2) coordinates with n >= 3: expected (n, 2), got (", c.rows,
                          ", ", c.cols, ")."));
   n_ = c.rows;
+  coords_ = c;
   dist_ = la::Matrix(n_, n_);
   for (int64_t x = 0; x < n_; ++x)
     for (int64_t y = 0; y < n_; ++y) dist_(x, y) = la::distance(c.row(x), c.row(y), 2);

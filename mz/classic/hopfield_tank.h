@@ -41,6 +41,8 @@ class HopfieldTank {
   explicit HopfieldTank(const Tensor& cities);
 
   int64_t cities() const { return n_; }
+  // The city coordinates (n, 2) float64, as given.
+  Tensor coordinates() const { return la::to_tensor(coords_); }
   // Integrates du/dt = -u/tau - dE/dV from a noisy start and decodes the tour.
   TspRun solve(HopfieldTankOptions options = {}) const;
   // The Hopfield-Tank energy of outputs V (n, n) under `options`' A, B, C, D, n_tilde.
@@ -53,6 +55,7 @@ class HopfieldTank {
 
   int64_t n_;
   la::Matrix dist_;
+  la::Matrix coords_;  // (n, 2)
 };
 
 }  // namespace mz::classic

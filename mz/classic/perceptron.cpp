@@ -41,6 +41,14 @@ void Perceptron::set_weights(const Tensor& weights, const Tensor& bias) {
   b_ = bias.to_vector<double>();
 }
 
+void Adaline::set_weights(const Tensor& weights, const Tensor& bias) {
+  if (!(weights.shape() == Shape{w_.rows, w_.cols}) || !(bias.shape() == Shape{w_.rows}))
+    throw ShapeError(str("Adaline.set_weights: expected weights (", w_.rows, ", ", w_.cols, ") and bias (",
+                         w_.rows, ",), got ", weights.shape(), " and ", bias.shape(), "."));
+  w_.v = weights.to_vector<double>();
+  b_ = bias.to_vector<double>();
+}
+
 PerceptronFit Perceptron::train(const Tensor& x, const Tensor& t, int64_t max_epochs) {
   const char* who = "Perceptron.train";
   la::Matrix p = inputs(x, who), tt = la::from_tensor(t, who, "t");

@@ -41,6 +41,8 @@ class Perceptron {
   Tensor bias() const { return la::to_tensor(b_, Shape{w_.rows}); }
   // Sets W (S, R) and b (S,).
   void set_weights(const Tensor& weights, const Tensor& bias);
+  // The construction options (transfer, rule).
+  const PerceptronOptions& options() const { return options_; }
 
  private:
   la::Matrix inputs(const Tensor& x, const char* who) const;
@@ -71,6 +73,10 @@ class Adaline {
   Tensor predict(const Tensor& x) const;
   Tensor weights() const { return la::to_tensor(w_); }
   Tensor bias() const { return la::to_tensor(b_, Shape{w_.rows}); }
+  // Sets W (S, R) and b (S,); throws ShapeError for other shapes.
+  void set_weights(const Tensor& weights, const Tensor& bias);
+  // The construction options (learning rate, mode).
+  const AdalineOptions& options() const { return options_; }
 
  private:
   std::pair<la::Matrix, la::Matrix> data(const Tensor& x, const Tensor& t, const char* who) const;

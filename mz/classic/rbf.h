@@ -51,6 +51,9 @@ class RadialBasisNetwork {
   int64_t neurons() const { return c_.rows; }
   Tensor centers() const { return la::to_tensor(c_); }
   Tensor biases() const { return la::to_tensor(b_, Shape{c_.rows}); }
+  // The output weights (K, o) and output biases (o,) as float64.
+  Tensor weights() const { return la::to_tensor(w_); }
+  Tensor output_bias() const { return la::to_tensor(out_bias_, Shape{w_.cols}); }
   // Training MSE after each neuron newrb added (empty for the other designs).
   const std::vector<double>& history() const { return history_; }
 

@@ -23,6 +23,18 @@ double logsumexp(const std::vector<double>& v) {
 
 }  // namespace
 
+void RestrictedBoltzmannMachine::set_weights(const Tensor& weights, const Tensor& visible_bias,
+                                             const Tensor& hidden_bias) {
+  if (!(weights.shape() == Shape{w_.rows, w_.cols}) || !(visible_bias.shape() == Shape{w_.rows}) ||
+      !(hidden_bias.shape() == Shape{w_.cols}))
+    throw ShapeError(str("RestrictedBoltzmannMachine.set_weights: expected weights (", w_.rows, ", ", w_.cols,
+                         "), visible_bias (", w_.rows, ",) and hidden_bias (", w_.cols, ",), got ", weights.shape(),
+                         ", ", visible_bias.shape(), " and ", hidden_bias.shape(), "."));
+  w_.v = weights.to_vector<double>();
+  b_ = visible_bias.to_vector<double>();
+  c_ = hidden_bias.to_vector<double>();
+}
+
 RestrictedBoltzmannMachine::RestrictedBoltzmannMachine(int64_t visible, int64_t hidden, RbmOptions options)
     : options_(options), gen_(options.seed) {
   const char* who = "RestrictedBoltzmannMachine";

@@ -47,6 +47,10 @@ class RestrictedBoltzmannMachine {
   Tensor weights() const { return la::to_tensor(w_); }
   Tensor visible_bias() const { return la::to_tensor(b_, Shape{w_.rows}); }
   Tensor hidden_bias() const { return la::to_tensor(c_, Shape{w_.cols}); }
+  // Sets W (visible, hidden), b (visible,) and c (hidden,); throws ShapeError for other shapes.
+  void set_weights(const Tensor& weights, const Tensor& visible_bias, const Tensor& hidden_bias);
+  // The construction options.
+  const RbmOptions& options() const { return options_; }
 
  private:
   la::Matrix binary(const Tensor& t, const char* who) const;

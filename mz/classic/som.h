@@ -42,6 +42,8 @@ class SelfOrganizingMap {
   int64_t rows() const { return rows_; }
   int64_t cols() const { return cols_; }
   int64_t input_dim() const { return dim_; }
+  // The construction options (topology, neighbourhood, schedules, seed).
+  const SelfOrganizingMapOptions& options() const { return options_; }
   // The prototypes as (rows, cols, input_dim) float64.
   Tensor weights() const;
   // Replaces the prototypes; `weights` must be (rows, cols, input_dim).

@@ -586,6 +586,15 @@ std::shared_ptr<Model> load_model(const std::string& path, LoadModelOptions opti
       {reinterpret_cast<const char*>(config_bytes->data()), config_bytes->size()},
       who + ": config.json");
   strip_shared_ids(config);
+  // A classic network saved by save_classic (classic_file.h) is not a Keras model.
+  if (config.is_object() && config.contains("module") && config["module"] == "merezha.classic") {
+    const Json& cls = config.contains("class_name") ? config["class_name"] : Json();
+    const std::string name = cls.is_string() ? cls.get<std::string>().substr(0, 200) : "?";
+    throw FormatError(str(who, ": config.json: the archive holds a merezha classic network (", name,
+                          "), not a Keras model; load it with mz::load_classic<mz::classic::",
+                          name == "Net" ? "nl::Net" : name,
+                          ">(path) (classic_file.h)."));
+  }
   refuse_foreign_code(config, who + ": config.json");
   std::shared_ptr<Model> model;
   try {

@@ -16,6 +16,10 @@ enum class TransferKind {
 class Transfer {
  public:
   TransferKind kind() const { return kind_; }
+  // SatLinPrm's k, out_min and out_max (1, 0, 1 for the others).
+  double k() const { return k_; }
+  double lo() const { return lo_; }
+  double hi() const { return hi_; }
   // neurolab's class name, e.g. "TanSig".
   const char* name() const;
   // y = f(x) for n values (SoftMax and Competitive treat the n values as one vector).
