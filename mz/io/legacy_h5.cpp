@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,9 @@ namespace {
 using io::detail::kMaxJsonDepth;
 // The child reading the string attributes gets this long and may send this much.
 constexpr int kChildTimeoutMs = 5000;
+// The child's CPU budget: libhdf5 spinning on a corrupt heap is stopped after this many
+// seconds of CPU (SIGXCPU), however loaded the machine; the wall deadline above is the backstop.
+constexpr rlim_t kChildCpuSeconds = 1;
 constexpr std::size_t kMaxChildOutput = std::size_t{64} << 20;
 // An attribute may hold this many strings, of this many bytes in all, at most.
 constexpr int64_t kMaxStrings = 1000000;
@@ -350,6 +354,8 @@ Json attributes_in_child(const std::vector<uint8_t>& image, const std::string& w
   }
   if (pid == 0) {
     ::close(fds[0]);
+    const rlimit cpu{kChildCpuSeconds, kChildCpuSeconds + 1};
+    ::setrlimit(RLIMIT_CPU, &cpu);
     std::string text;
     try {
       text = read_attributes(image).dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -409,6 +415,9 @@ Json attributes_in_child(const std::vector<uint8_t>& image, const std::string& w
   if (too_big)
     throw FormatError(str(who, ": the string attributes hold more than ", kMaxChildOutput,
                           " bytes; refusing the file."));
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
+    throw FormatError(str(who, ": reading the string attributes took over ", kChildCpuSeconds,
+                          " s of CPU; refusing the file."));
   if (WIFSIGNALED(status))
     throw FormatError(str(who, ": libhdf5 crashed (signal ", WTERMSIG(status),
                           ") reading the string attributes; the file is corrupt."));
