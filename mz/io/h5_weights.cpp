@@ -97,13 +97,24 @@ void write_name_attribute(hid_t group, const std::string& value, const std::stri
                       "\": ", h5_reason(), "."));
 }
 
-// Every link found walking the file: its path and what it is.
+// Every link found walking the file: its path and what it is. A walk stops (too_big) past
+// kMaxLinks links or a path of kMaxLinkPath bytes: hard links forming a cycle make libhdf5's
+// walk list ever longer paths (found by fuzz/fuzz_weights_h5: seconds of copying).
+constexpr std::size_t kMaxLinks = std::size_t{1} << 16;
+constexpr std::size_t kMaxLinkPath = 4096;
 struct Walk {
   std::vector<std::pair<std::string, H5L_type_t> > links;
+  bool too_big = false;
 };
 
 herr_t on_link(hid_t, const char* name, const H5L_info_t* info, void* data) {
-  static_cast<Walk*>(data)->links.emplace_back(name, info->type);
+  auto* walk = static_cast<Walk*>(data);
+  const std::size_t n = ::strnlen(name, kMaxLinkPath + 1);
+  if (n > kMaxLinkPath || walk->links.size() >= kMaxLinks) {
+    walk->too_big = true;
+    return 1;  // stops the walk
+  }
+  walk->links.emplace_back(std::string(name, n), info->type);
   return 0;
 }
 
@@ -275,6 +286,9 @@ H5Content read_h5(const std::vector<uint8_t>& image, const std::string& who) {
   Walk walk;
   if (H5Lvisit(file.id, H5_INDEX_NAME, H5_ITER_INC, on_link, &walk) < 0)
     throw FormatError(str(who, ": cannot walk the groups (corrupt file?): ", h5_reason(), "."));
+  if (walk.too_big)
+    throw FormatError(str(who, ": expected at most ", kMaxLinks, " links with paths of at most ",
+                          kMaxLinkPath, " bytes, got more (a cycle of groups?); refusing it."));
   // NOTE: no attribute is read: libhdf5 1.10 reads past its buffers decoding a mutated
   // attribute message (heap-buffer-overflow under H5Aexists, found by fuzz/fuzz_weights_h5;
   // SIGSEGV in H5HG_read on a variable-length one), and loading needs only the layout.
